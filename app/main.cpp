@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Composition root: command line, the engine runtime, the main window.
+
+#include "engine/error.h"
+#include "engine/runtime.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+// Commands that print and exit must work without a display.
+bool wantsHeadless(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char *flag : {"--version", "-v", "--devices", "--help", "-h"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
+int printDevices(const memscope::engine::Runtime &runtime)
+{
+    for (const auto &d : runtime.devices())
+        std::printf("%-20s %s\n", d.toString().c_str(), runtime.backend(d)->description().c_str());
+    std::printf("%s\n", runtime.cudaStatus().c_str());
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::unique_ptr<QCoreApplication> app = wantsHeadless(argc, argv)
+                                                ? std::make_unique<QCoreApplication>(argc, argv)
+                                                : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("MemScope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("MemScope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MEMSCOPE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Shows which arrays and tensors share memory."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the main window to <file> (PNG) and exit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption noCuda(QStringLiteral("no-cuda"),
+                                    QStringLiteral("Do not use real GPUs; emulate a cuda device."));
+    parser.addOptions({devices, screenshot, noCuda});
+    parser.process(*app);
+
+    try {
+        memscope::engine::RuntimeOptions options;
+        options.useCuda = !parser.isSet(noCuda);
+        memscope::engine::Runtime runtime(options);
+        if (parser.isSet(devices))
+            return printDevices(runtime);
+
+        memscope::ui::MainWindow window(runtime);
+        window.show();
+        if (parser.isSet(screenshot)) {
+            const QString file = parser.value(screenshot);
+            QTimer::singleShot(0, &window, [&window, file] {
+                const bool ok = window.grab().save(file);
+                if (!ok)
+                    std::fprintf(stderr, "memscope: could not write %s\n", qPrintable(file));
+                QCoreApplication::exit(ok ? 0 : 1);
+            });
+        }
+        return app->exec();
+    } catch (const memscope::engine::Error &e) {
+        std::fprintf(stderr, "memscope: %s\n", e.what());
+        return 1;
+    }
+}

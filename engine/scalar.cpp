@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/scalar.h"
+
+#include "engine/error.h"
+#include "engine/halffloat.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace memscope::engine {
+
+namespace {
+
+template<typename T>
+T loadAs(const std::byte *src)
+{
+    T v;
+    std::memcpy(&v, src, sizeof v);
+    return v;
+}
+
+template<typename T>
+void storeAs(std::byte *dst, T v)
+{
+    std::memcpy(dst, &v, sizeof v);
+}
+
+double realPart(const Scalar &v)
+{
+    return std::visit(
+        [](auto x) -> double {
+            using X = decltype(x);
+            if constexpr (std::is_same_v<X, std::complex<double>>)
+                return x.real();
+            else
+                return static_cast<double>(x);
+        },
+        v);
+}
+
+std::complex<double> asComplex(const Scalar &v)
+{
+    if (auto c = std::get_if<std::complex<double>>(&v))
+        return *c;
+    return {realPart(v), 0.0};
+}
+
+// The integer NumPy produces on x86-64 for a float -> integer cast: truncation
+// toward zero, and the "integer indefinite" value INT64_MIN for NaN, infinities
+// and values outside int64 (cvttsd2si). Values in [2^63, 2^64) go unsigned.
+std::uint64_t floatToIntegerBits(double d)
+{
+    if (std::isnan(d) || std::isinf(d))
+        return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
+    const double t = std::trunc(d);
+    if (t >= -9223372036854775808.0 && t < 9223372036854775808.0)
+        return static_cast<std::uint64_t>(static_cast<std::int64_t>(t));
+    if (t >= 0.0 && t < 18446744073709551616.0)
+        return static_cast<std::uint64_t>(t);
+    return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
+}
+
+// Two's complement bits of the value; narrowing below keeps the low bits (wraps).
+std::uint64_t integerBits(const Scalar &v)
+{
+    return std::visit(
+        [](auto x) -> std::uint64_t {
+            using X = decltype(x);
+            if constexpr (std::is_same_v<X, bool>)
+                return x ? 1 : 0;
+            else if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, std::uint64_t>)
+                return static_cast<std::uint64_t>(x);
+            else if constexpr (std::is_same_v<X, double>)
+                return floatToIntegerBits(x);
+            else
+                return floatToIntegerBits(x.real());
+        },
+        v);
+}
+
+double asDouble(const Scalar &v)
+{
+    if (auto u = std::get_if<std::uint64_t>(&v))
+        return static_cast<double>(*u);
+    if (auto i = std::get_if<std::int64_t>(&v))
+        return static_cast<double>(*i);
+    return realPart(v);
+}
+
+bool isNonZero(const Scalar &v)
+{
+    const auto c = asComplex(v);
+    if (auto u = std::get_if<std::uint64_t>(&v))
+        return *u != 0;
+    if (auto i = std::get_if<std::int64_t>(&v))
+        return *i != 0;
+    return c.real() != 0.0 || c.imag() != 0.0 || std::isnan(c.real()) || std::isnan(c.imag());
+}
+
+std::string trim(std::string_view text)
+{
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+// Parses a real number; accepts "nan", "inf", "-inf", "infinity" (any case), like Python's float().
+bool parseDouble(const std::string &s, double &out)
+{
+    std::string lower;
+    for (char c : s)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char *b = lower.data();
+    const char *e = b + lower.size();
+    if (b != e && *b == '+')
+        ++b;
+    if (b == e)
+        return false;
+    auto [ptr, ec] = std::from_chars(b, e, out);
+    if (ec == std::errc::result_out_of_range) {
+        // from_chars leaves `out` untouched on overflow/underflow; strtod gives +-inf or 0.
+        out = std::strtod(std::string(b, e).c_str(), nullptr);
+        return true;
+    }
+    return ec == std::errc() && ptr == e;
+}
+
+bool parseComplex(std::string s, std::complex<double> &out)
+{
+    if (s.size() >= 2 && s.front() == '(' && s.back() == ')')
+        s = s.substr(1, s.size() - 2);
+    if (s.empty())
+        return false;
+    const char last = static_cast<char>(std::tolower(static_cast<unsigned char>(s.back())));
+    if (last != 'j' && last != 'i') {
+        double re = 0;
+        if (!parseDouble(s, re))
+            return false;
+        out = {re, 0.0};
+        return true;
+    }
+    s.pop_back();
+    // Split at the last sign that is not an exponent sign and not the leading one.
+    std::size_t split = std::string::npos;
+    for (std::size_t i = s.size(); i-- > 1;) {
+        if ((s[i] == '+' || s[i] == '-') && std::tolower(static_cast<unsigned char>(s[i - 1])) != 'e') {
+            split = i;
+            break;
+        }
+    }
+    double re = 0, im = 0;
+    std::string imText = split == std::string::npos ? s : s.substr(split);
+    if (imText.empty() || imText == "+" || imText == "-")
+        imText += "1";
+    if (!parseDouble(imText, im))
+        return false;
+    if (split != std::string::npos && !parseDouble(s.substr(0, split), re))
+        return false;
+    out = {re, im};
+    return true;
+}
+
+
+double maxFinite(DType t)
+{
+    switch (t) {
+    case DType::Float16:
+        return 65504.0;
+    case DType::BFloat16:
+        return 3.3895313892515355e38;
+    case DType::Float32:
+    case DType::Complex64:
+        return static_cast<double>(std::numeric_limits<float>::max());
+    default:
+        return std::numeric_limits<double>::max();
+    }
+}
+
+// Python's repr rule: scientific notation when the decimal exponent is below
+// -4 or at least 16, fixed otherwise; "1.0" rather than "1". `scientific` is
+// the shortest round-trip text in scientific form ("6.55e+04").
+std::string reprFromScientific(const std::string &scientific)
+{
+    const auto ePos = scientific.find('e');
+    const int exponent = std::atoi(scientific.c_str() + ePos + 1);
+    std::string mantissa = scientific.substr(0, ePos);
+    std::string s;
+    if (exponent < -4 || exponent >= 16) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+        s = mantissa + buf;
+    } else {
+        // Place the shortest digits themselves, so 6.55e+04 reads 65500 as in NumPy.
+        const bool negative = mantissa.front() == '-';
+        std::string digits;
+        for (char c : mantissa)
+            if (c >= '0' && c <= '9')
+                digits += c;
+        if (exponent >= 0) {
+            const auto intLen = static_cast<std::size_t>(exponent) + 1;
+            if (digits.size() < intLen)
+                digits.append(intLen - digits.size(), '0');
+            s = digits.substr(0, intLen);
+            if (digits.size() > intLen)
+                s += "." + digits.substr(intLen);
+        } else {
+            s = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+        }
+        if (negative)
+            s.insert(0, "-");
+    }
+    if (s.find_first_of(".e") == std::string::npos)
+        s += ".0";
+    return s;
+}
+
+template<typename F>
+std::string shortest(F value)
+{
+    char buf[64];
+    auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+    (void)ec;
+    return reprFromScientific(std::string(buf, ptr));
+}
+
+// Shortest decimal text that reads back to the same 16-bit pattern.
+std::string shortestHalf(double value, bool bf16)
+{
+    const auto toBits = [bf16](double d) {
+        return bf16 ? floatToBFloat16Bits(static_cast<float>(d)) : doubleToHalfBits(d);
+    };
+    const auto bits = toBits(value);
+    for (int precision = 0; precision <= 8; ++precision) {
+        char buf[64];
+        auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific, precision);
+        (void)ec;
+        const std::string text(buf, ptr);
+        if (toBits(std::strtod(text.c_str(), nullptr)) == bits)
+            return reprFromScientific(text);
+    }
+    return shortest(value);
+}
+
+std::string formatReal(DType t, double v)
+{
+    if (std::isnan(v))
+        return "nan";
+    if (std::isinf(v))
+        return v > 0 ? "inf" : "-inf";
+    switch (t) {
+    case DType::Float16:
+        return shortestHalf(v, false);
+    case DType::BFloat16:
+        return shortestHalf(v, true);
+    case DType::Float32:
+    case DType::Complex64:
+        return shortest(static_cast<float>(v));
+    default:
+        return shortest(v);
+    }
+}
+
+} // namespace
+
+Scalar loadScalar(DType type, const std::byte *src)
+{
+    switch (type) {
+    case DType::Bool:
+        return loadAs<std::uint8_t>(src) != 0;
+    case DType::Int8:
+        return std::int64_t{loadAs<std::int8_t>(src)};
+    case DType::Int16:
+        return std::int64_t{loadAs<std::int16_t>(src)};
+    case DType::Int32:
+        return std::int64_t{loadAs<std::int32_t>(src)};
+    case DType::Int64:
+        return loadAs<std::int64_t>(src);
+    case DType::UInt8:
+        return std::uint64_t{loadAs<std::uint8_t>(src)};
+    case DType::UInt16:
+        return std::uint64_t{loadAs<std::uint16_t>(src)};
+    case DType::UInt32:
+        return std::uint64_t{loadAs<std::uint32_t>(src)};
+    case DType::UInt64:
+        return loadAs<std::uint64_t>(src);
+    case DType::Float16:
+        return static_cast<double>(halfBitsToFloat(loadAs<std::uint16_t>(src)));
+    case DType::BFloat16:
+        return static_cast<double>(bfloat16BitsToFloat(loadAs<std::uint16_t>(src)));
+    case DType::Float32:
+        return static_cast<double>(loadAs<float>(src));
+    case DType::Float64:
+        return loadAs<double>(src);
+    case DType::Complex64: {
+        const auto c = loadAs<std::complex<float>>(src);
+        return std::complex<double>(c.real(), c.imag());
+    }
+    case DType::Complex128:
+        return loadAs<std::complex<double>>(src);
+    }
+    throw Error(ErrorCode::Unsupported, "unknown dtype");
+}
+
+void storeScalar(DType type, const Scalar &value, std::byte *dst)
+{
+    switch (type) {
+    case DType::Bool:
+        return storeAs<std::uint8_t>(dst, isNonZero(value) ? 1 : 0);
+    case DType::Int8:
+    case DType::UInt8:
+        return storeAs(dst, static_cast<std::uint8_t>(integerBits(value)));
+    case DType::Int16:
+    case DType::UInt16:
+        return storeAs(dst, static_cast<std::uint16_t>(integerBits(value)));
+    case DType::Int32:
+    case DType::UInt32:
+        return storeAs(dst, static_cast<std::uint32_t>(integerBits(value)));
+    case DType::Int64:
+    case DType::UInt64:
+        return storeAs(dst, integerBits(value));
+    case DType::Float16:
+        return storeAs(dst, doubleToHalfBits(asDouble(value)));
+    case DType::BFloat16:
+        return storeAs(dst, floatToBFloat16Bits(static_cast<float>(asDouble(value))));
+    case DType::Float32:
+        return storeAs(dst, static_cast<float>(asDouble(value)));
+    case DType::Float64:
+        return storeAs(dst, asDouble(value));
+    case DType::Complex64: {
+        const auto c = std::holds_alternative<std::complex<double>>(value) ? asComplex(value)
+                                                                          : std::complex<double>(asDouble(value), 0.0);
+        return storeAs(dst, std::complex<float>(static_cast<float>(c.real()), static_cast<float>(c.imag())));
+    }
+    case DType::Complex128: {
+        const auto c = std::holds_alternative<std::complex<double>>(value) ? asComplex(value)
+                                                                          : std::complex<double>(asDouble(value), 0.0);
+        return storeAs(dst, c);
+    }
+    }
+}
+
+Scalar parseScalar(DType type, std::string_view rawText)
+{
+    const std::string s = trim(rawText);
+    const std::string dtypeName(numpyName(type));
+    if (s.empty())
+        throw Error(ErrorCode::ParseError, "empty text is not a " + dtypeName + " value");
+
+    switch (kindOf(type)) {
+    case DTypeKind::Bool: {
+        if (s == "1" || s == "True" || s == "true")
+            return true;
+        if (s == "0" || s == "False" || s == "false")
+            return false;
+        throw Error(ErrorCode::ParseError, quoted(s) + " is not a bool (use True/False or 1/0)");
+    }
+    case DTypeKind::Signed:
+    case DTypeKind::Unsigned: {
+        const bool isSigned = kindOf(type) == DTypeKind::Signed;
+        const unsigned bits = static_cast<unsigned>(itemSize(type) * 8);
+        const char *b = s.data();
+        const char *e = b + s.size();
+        if (*b == '+')
+            ++b;
+        const bool negative = b != e && *b == '-';
+        // Parse the magnitude as unsigned so every int64/uint64 value reads exactly.
+        std::uint64_t mag = 0;
+        auto [ptr, ec] = std::from_chars(negative ? b + 1 : b, e, mag);
+        if (ptr != e || ec == std::errc::invalid_argument || (negative && b + 1 == e)) {
+            double d = 0;
+            if (parseDouble(s, d) && std::isfinite(d))
+                throw Error(ErrorCode::ParseError, quoted(s) + " is not an integer (" + dtypeName + ")");
+            throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value");
+        }
+        const std::string range = isSigned ? "[" + std::to_string(-(std::int64_t{1} << (bits - 2)) * 2) + ", " +
+                                                 std::to_string(((std::uint64_t{1} << (bits - 1)) - 1)) + "]"
+                                           : "[0, " + std::to_string(bits == 64 ? ~std::uint64_t{0}
+                                                                                : (std::uint64_t{1} << bits) - 1) +
+                                                 "]";
+        const auto outOfRange = [&] {
+            return Error(ErrorCode::OutOfRange, s + " is out of range for " + dtypeName + " " + range);
+        };
+        if (ec == std::errc::result_out_of_range)
+            throw outOfRange();
+        if (isSigned) {
+            const std::uint64_t limit = std::uint64_t{1} << (bits - 1); // |min|
+            if ((negative && mag > limit) || (!negative && mag > limit - 1))
+                throw outOfRange();
+            return negative ? static_cast<std::int64_t>(~mag + 1) : static_cast<std::int64_t>(mag);
+        }
+        if (negative && mag != 0)
+            throw outOfRange();
+        if (bits < 64 && mag > (std::uint64_t{1} << bits) - 1)
+            throw outOfRange();
+        return mag;
+    }
+    case DTypeKind::Float: {
+        double d = 0;
+        if (!parseDouble(s, d))
+            throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value");
+        if (std::isfinite(d) && std::fabs(d) > maxFinite(type)) {
+            // Values that round to the largest finite one are fine; beyond that the cast gives inf.
+            std::byte tmp[8];
+            storeScalar(type, d, tmp);
+            if (std::isinf(std::get<double>(loadScalar(type, tmp))))
+                throw Error(ErrorCode::OutOfRange,
+                            s + " overflows " + dtypeName + " (largest finite value " + formatReal(type, maxFinite(type)) + ")");
+        }
+        return d;
+    }
+    case DTypeKind::Complex: {
+        std::complex<double> c;
+        if (!parseComplex(s, c))
+            throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value (write e.g. 1+2j)");
+        const double m = maxFinite(type);
+        if ((std::isfinite(c.real()) && std::fabs(c.real()) > m) || (std::isfinite(c.imag()) && std::fabs(c.imag()) > m))
+            throw Error(ErrorCode::OutOfRange, s + " overflows " + dtypeName);
+        return c;
+    }
+    }
+    throw Error(ErrorCode::Unsupported, "unknown dtype");
+}
+
+std::string formatScalar(DType type, const Scalar &value)
+{
+    return std::visit(
+        [type](auto x) -> std::string {
+            using X = decltype(x);
+            if constexpr (std::is_same_v<X, bool>)
+                return x ? "True" : "False";
+            else if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, std::uint64_t>)
+                return std::to_string(x);
+            else if constexpr (std::is_same_v<X, double>)
+                return formatReal(type, x);
+            else {
+                std::string im = formatReal(type, x.imag());
+                if (im.ends_with(".0"))
+                    im.resize(im.size() - 2);
+                std::string re = formatReal(type, x.real());
+                if (re.ends_with(".0"))
+                    re.resize(re.size() - 2);
+                const bool sign = im.front() == '-';
+                return "(" + re + (sign ? "" : "+") + im + "j)";
+            }
+        },
+        value);
+}
+
+bool scalarEquals(const Scalar &a, const Scalar &b)
+{
+    if (a.index() == b.index() && !std::holds_alternative<double>(a) &&
+        !std::holds_alternative<std::complex<double>>(a))
+        return a == b;
+    if (std::holds_alternative<std::complex<double>>(a) || std::holds_alternative<std::complex<double>>(b))
+        return asComplex(a) == asComplex(b);
+    return asDouble(a) == asDouble(b);
+}
+
+} // namespace memscope::engine

@@ -37,9 +37,8 @@ int printDevices(const memscope::engine::Runtime &runtime)
 
 int main(int argc, char **argv)
 {
-    std::unique_ptr<QCoreApplication> app = wantsHeadless(argc, argv)
-                                                ? std::make_unique<QCoreApplication>(argc, argv)
-                                                : std::make_unique<QApplication>(argc, argv);
+    std::unique_ptr<QCoreApplication> app = wantsHeadless(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
+                                                                      : std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("MemScope"));
     QCoreApplication::setOrganizationName(QStringLiteral("MemScope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MEMSCOPE_VERSION));

@@ -35,14 +35,14 @@ Buffer::Buffer(std::uint64_t id, std::shared_ptr<DeviceBackend> backend, Address
     , m_size(size)
     , m_owner(owner)
     , m_keepAlive(std::move(keepAlive))
-{
-}
+{ }
 
 std::shared_ptr<Buffer> Buffer::allocate(Runtime &runtime, const Device &device, std::size_t bytes)
 {
     auto backend = runtime.backend(device);
     const Address base = backend->allocate(bytes);
-    return std::shared_ptr<Buffer>(new Buffer(runtime.nextBufferId(), std::move(backend), base, bytes, Owner::Engine, {}));
+    return std::shared_ptr<Buffer>(
+        new Buffer(runtime.nextBufferId(), std::move(backend), base, bytes, Owner::Engine, {}));
 }
 
 std::shared_ptr<Buffer> Buffer::foreign(Runtime &runtime, const Device &device, Address base, std::size_t bytes,
@@ -61,17 +61,18 @@ Buffer::~Buffer()
 std::byte *Buffer::hostData() const
 {
     if (!hostAccessible())
-        throw Error(ErrorCode::Unsupported, "buffer " + std::to_string(m_id) + " lives on " + device().toString() +
-                                                " and cannot be read directly from the host");
+        throw Error(ErrorCode::Unsupported,
+                    "buffer " + std::to_string(m_id) + " lives on " + device().toString() +
+                        " and cannot be read directly from the host");
     return reinterpret_cast<std::byte *>(m_base);
 }
 
 void Buffer::checkRange(std::size_t offset, std::size_t n) const
 {
     if (offset > m_size || n > m_size - offset)
-        throw Error(ErrorCode::OutOfRange, "bytes [" + std::to_string(offset) + ", " + std::to_string(offset + n) +
-                                               ") are outside buffer " + std::to_string(m_id) + " of " +
-                                               std::to_string(m_size) + " bytes");
+        throw Error(ErrorCode::OutOfRange,
+                    "bytes [" + std::to_string(offset) + ", " + std::to_string(offset + n) + ") are outside buffer " +
+                        std::to_string(m_id) + " of " + std::to_string(m_size) + " bytes");
 }
 
 void Buffer::read(std::size_t offset, void *dst, std::size_t n) const

@@ -15,7 +15,7 @@ namespace {
 // memory (the common case) runs at memcmp speed.
 constexpr std::size_t kCompareBlock = 4096;
 // Below this a second thread costs more than it saves.
-constexpr std::size_t kParallelThreshold = std::size_t{8} << 20;
+constexpr std::size_t kParallelThreshold = std::size_t {8} << 20;
 
 void addRange(std::vector<ByteRange> &ranges, std::int64_t lo, std::int64_t hi)
 {
@@ -27,8 +27,8 @@ void addRange(std::vector<ByteRange> &ranges, std::int64_t lo, std::int64_t hi)
 
 // Compares blocks [firstBlock, lastBlock) of `old` and `now` (n bytes in all),
 // appends the exact changed byte ranges, and updates `old`.
-void compareBlocks(std::byte *old, const std::byte *now, std::size_t n, std::size_t firstBlock,
-                   std::size_t lastBlock, std::vector<ByteRange> &ranges)
+void compareBlocks(std::byte *old, const std::byte *now, std::size_t n, std::size_t firstBlock, std::size_t lastBlock,
+                   std::vector<ByteRange> &ranges)
 {
     for (std::size_t b = firstBlock; b < lastBlock; ++b) {
         const std::size_t lo = b * kCompareBlock;
@@ -151,7 +151,7 @@ ChangeSet ChangeTracker::observe(std::uint64_t key, std::span<const std::byte> b
     if (!inserted && e.size != bytes.size()) {
         // A buffer that changed size is a new buffer for this purpose.
         m_memoryUsed -= footprint(e);
-        e = Entry{};
+        e = Entry {};
         inserted = true;
     }
     if (inserted) {

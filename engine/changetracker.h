@@ -14,7 +14,7 @@ struct ChangeOptions
 {
     /// Buffers get full shadow copies (exact, element-level answers) while the
     /// shadows fit in this many bytes; beyond it, per-page hashes.
-    std::size_t shadowBudget = std::size_t{256} << 20;
+    std::size_t shadowBudget = std::size_t {256} << 20;
     /// Granularity of hashing: a changed byte marks its whole page.
     std::size_t pageSize = 4096;
 };
@@ -71,7 +71,6 @@ private:
 
 /// Flat (C-order) indices of the elements of `layout` whose bytes intersect
 /// any of `ranges` (buffer-relative, sorted), at most `limit` of them.
-std::vector<std::int64_t> changedElements(const Layout &layout, std::span<const ByteRange> ranges,
-                                          std::int64_t limit);
+std::vector<std::int64_t> changedElements(const Layout &layout, std::span<const ByteRange> ranges, std::int64_t limit);
 
 } // namespace memscope::engine

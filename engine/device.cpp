@@ -8,7 +8,10 @@ std::string Device::spec() const
     return isCpu() ? std::string("cpu") : "cuda:" + std::to_string(index);
 }
 
-std::string Device::toString() const { return emulated ? spec() + " (emulated)" : spec(); }
+std::string Device::toString() const
+{
+    return emulated ? spec() + " (emulated)" : spec();
+}
 
 Direction directionBetween(const Device &from, const Device &to)
 {

@@ -32,9 +32,9 @@ public:
     virtual void release(Address address) noexcept = 0;
     virtual std::size_t bytesInUse() const = 0;
 
-    virtual void copyToHost(void *dst, Address src, std::size_t bytes) = 0;       ///< D2H (memcpy on cpu)
+    virtual void copyToHost(void *dst, Address src, std::size_t bytes) = 0; ///< D2H (memcpy on cpu)
     virtual void copyFromHost(Address dst, const void *src, std::size_t bytes) = 0; ///< H2D
-    virtual void copyWithin(Address dst, Address src, std::size_t bytes) = 0;       ///< D2D, same device
+    virtual void copyWithin(Address dst, Address src, std::size_t bytes) = 0; ///< D2D, same device
 
     /// Strided gather of `count` elements on the device itself (no host round
     /// trip): element i of the C-order index space of shape/strides (bytes)

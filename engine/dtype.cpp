@@ -37,7 +37,10 @@ constexpr std::array<Info, 15> kInfo = {{
     {DType::Complex128, DTypeKind::Complex, 16, "complex128", "c16"},
 }};
 
-const Info &info(DType t) { return kInfo[static_cast<std::size_t>(t)]; }
+const Info &info(DType t)
+{
+    return kInfo[static_cast<std::size_t>(t)];
+}
 
 struct Alias
 {
@@ -49,23 +52,48 @@ struct Alias
 // is deliberately *not* used: "float" alone means float32 in torch and TF, and MemScope
 // users write torch/TF names far more often than NumPy's legacy Python-type aliases).
 constexpr std::array<Alias, 16> kAliases = {{
-    {"bool_", DType::Bool},        {"half", DType::Float16},     {"float", DType::Float32},
-    {"double", DType::Float64},    {"short", DType::Int16},      {"int", DType::Int32},
-    {"long", DType::Int64},        {"cfloat", DType::Complex64}, {"cdouble", DType::Complex128},
-    {"chalf", DType::Complex64},   {"single", DType::Float32},   {"byte", DType::UInt8},
-    {"char", DType::Int8},         {"float_", DType::Float64},   {"intc", DType::Int32},
+    {"bool_", DType::Bool},
+    {"half", DType::Float16},
+    {"float", DType::Float32},
+    {"double", DType::Float64},
+    {"short", DType::Int16},
+    {"int", DType::Int32},
+    {"long", DType::Int64},
+    {"cfloat", DType::Complex64},
+    {"cdouble", DType::Complex128},
+    {"chalf", DType::Complex64},
+    {"single", DType::Float32},
+    {"byte", DType::UInt8},
+    {"char", DType::Int8},
+    {"float_", DType::Float64},
+    {"intc", DType::Int32},
     {"longlong", DType::Int64},
 }};
 
 } // namespace
 
-DTypeKind kindOf(DType t) { return info(t).kind; }
-std::size_t itemSize(DType t) { return info(t).size; }
-std::string_view numpyName(DType t) { return info(t).numpy; }
+DTypeKind kindOf(DType t)
+{
+    return info(t).kind;
+}
+std::size_t itemSize(DType t)
+{
+    return info(t).size;
+}
+std::string_view numpyName(DType t)
+{
+    return info(t).numpy;
+}
 
-std::string torchName(DType t) { return "torch." + std::string(info(t).numpy); }
+std::string torchName(DType t)
+{
+    return "torch." + std::string(info(t).numpy);
+}
 
-std::string tfName(DType t) { return "tf." + std::string(info(t).numpy); }
+std::string tfName(DType t)
+{
+    return "tf." + std::string(info(t).numpy);
+}
 
 DType parseDType(std::string_view text)
 {

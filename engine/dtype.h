@@ -28,8 +28,8 @@ enum class DType {
 };
 
 inline constexpr std::array<DType, 15> kAllDTypes = {
-    DType::Bool,    DType::Int8,    DType::Int16,    DType::Int32,   DType::Int64,
-    DType::UInt8,   DType::UInt16,  DType::UInt32,   DType::UInt64,  DType::Float16,
+    DType::Bool,     DType::Int8,    DType::Int16,   DType::Int32,     DType::Int64,
+    DType::UInt8,    DType::UInt16,  DType::UInt32,  DType::UInt64,    DType::Float16,
     DType::BFloat16, DType::Float32, DType::Float64, DType::Complex64, DType::Complex128,
 };
 

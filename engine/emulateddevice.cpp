@@ -15,13 +15,17 @@ EmulatedDevice::EmulatedDevice(int index, std::size_t capacityBytes)
     // MAP_NORESERVE: a 1 GiB arena costs nothing until bytes are written.
     void *p = mmap(nullptr, m_capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
-        throw Error(ErrorCode::DeviceError, "could not reserve " + std::to_string(m_capacity) +
-                                                " bytes for the emulated device cuda:" + std::to_string(index));
+        throw Error(ErrorCode::DeviceError,
+                    "could not reserve " + std::to_string(m_capacity) +
+                        " bytes for the emulated device cuda:" + std::to_string(index));
     m_arena = static_cast<std::byte *>(p);
     m_free.emplace(0, m_capacity);
 }
 
-EmulatedDevice::~EmulatedDevice() { munmap(m_arena, m_capacity); }
+EmulatedDevice::~EmulatedDevice()
+{
+    munmap(m_arena, m_capacity);
+}
 
 std::string EmulatedDevice::description() const
 {
@@ -44,9 +48,10 @@ Address EmulatedDevice::allocate(std::size_t bytes)
         m_inUse += size;
         return kBaseAddress + offset;
     }
-    throw Error(ErrorCode::OutOfMemory, "out of memory on " + device().toString() + ": " + std::to_string(bytes) +
-                                            " bytes requested, " + std::to_string(m_capacity - m_inUse) +
-                                            " of " + std::to_string(m_capacity) + " free (fragmentation aside)");
+    throw Error(ErrorCode::OutOfMemory,
+                "out of memory on " + device().toString() + ": " + std::to_string(bytes) + " bytes requested, " +
+                    std::to_string(m_capacity - m_inUse) + " of " + std::to_string(m_capacity) +
+                    " free (fragmentation aside)");
 }
 
 void EmulatedDevice::release(Address address) noexcept
@@ -90,8 +95,9 @@ std::byte *EmulatedDevice::translate(Address address, std::size_t bytes, const c
     const auto bad = [&] {
         char hex[32];
         std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(address));
-        return Error(ErrorCode::OutOfRange, std::string(what) + " of " + std::to_string(bytes) + " bytes at " + hex +
-                                                " is outside every allocation on " + device().toString());
+        return Error(ErrorCode::OutOfRange,
+                     std::string(what) + " of " + std::to_string(bytes) + " bytes at " + hex +
+                         " is outside every allocation on " + device().toString());
     };
     if (address < kBaseAddress || address - kBaseAddress >= m_capacity)
         throw bad();

@@ -14,11 +14,11 @@ namespace memscope::engine {
 
 /// How an output relates to an input, decided from addresses and extents.
 enum class Relation {
-    Alias,    ///< shares bytes in one address space
-    Copy,     ///< disjoint bytes, same dtype, same address space
-    Convert,  ///< disjoint bytes, another dtype
+    Alias, ///< shares bytes in one address space
+    Copy, ///< disjoint bytes, same dtype, same address space
+    Convert, ///< disjoint bytes, another dtype
     Transfer, ///< another address space (device)
-    Derived,  ///< computed from the input, not a copy of it
+    Derived, ///< computed from the input, not a copy of it
     Unrelated,
 };
 std::string_view relationName(Relation r);
@@ -38,7 +38,7 @@ struct Event
     std::vector<std::uint64_t> outputBuffers;
     Relation relation = Relation::Unrelated;
     std::vector<Transfer> transfers;
-    std::chrono::nanoseconds duration{0};
+    std::chrono::nanoseconds duration {0};
 
     std::uint64_t bytesMoved() const;
 };
@@ -54,7 +54,7 @@ public:
 
 private:
     std::vector<Event> m_events;
-    std::array<std::uint64_t, 4> m_totals{};
+    std::array<std::uint64_t, 4> m_totals {};
 };
 
 } // namespace memscope::engine

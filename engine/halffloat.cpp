@@ -45,7 +45,10 @@ std::uint16_t doubleToHalfBits(double value)
     return static_cast<std::uint16_t>(sign | roundToHalf(std::fabs(value)));
 }
 
-std::uint16_t floatToHalfBits(float value) { return doubleToHalfBits(static_cast<double>(value)); }
+std::uint16_t floatToHalfBits(float value)
+{
+    return doubleToHalfBits(static_cast<double>(value));
+}
 
 float halfBitsToFloat(std::uint16_t bits)
 {

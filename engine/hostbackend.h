@@ -25,7 +25,7 @@ public:
     void copyWithin(Address dst, Address src, std::size_t bytes) override;
 
 private:
-    std::atomic<std::size_t> m_inUse{0};
+    std::atomic<std::size_t> m_inUse {0};
 };
 
 } // namespace memscope::engine

@@ -17,8 +17,9 @@ int normalizeDim(const Layout &l, int dim, const char *op)
     const int n = l.ndim();
     const int d = dim < 0 ? dim + n : dim;
     if (d < 0 || d >= n)
-        throw Error(ErrorCode::InvalidArgument, std::string(op) + ": dimension " + std::to_string(dim) +
-                                                    " is out of range for a " + std::to_string(n) + "-d view");
+        throw Error(ErrorCode::InvalidArgument,
+                    std::string(op) + ": dimension " + std::to_string(dim) + " is out of range for a " +
+                        std::to_string(n) + "-d view");
     return d;
 }
 
@@ -64,7 +65,7 @@ Layout Layout::contiguous(DType dtype, std::vector<std::int64_t> shape, std::int
 
 std::int64_t Layout::numel() const
 {
-    return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
+    return std::accumulate(shape.begin(), shape.end(), std::int64_t {1}, std::multiplies<>());
 }
 
 ByteRange Layout::byteBounds() const
@@ -93,7 +94,10 @@ bool Layout::isCContiguous() const
     return true;
 }
 
-bool Layout::isGapless() const { return PlacedView::of(0, *this).isGapless(); }
+bool Layout::isGapless() const
+{
+    return PlacedView::of(0, *this).isGapless();
+}
 
 bool Layout::hasInternalOverlap() const
 {
@@ -117,14 +121,15 @@ bool Layout::hasInternalOverlap() const
 std::int64_t Layout::elementOffset(std::span<const std::int64_t> index) const
 {
     if (index.size() != shape.size())
-        throw Error(ErrorCode::InvalidArgument, "index has " + std::to_string(index.size()) + " entries for a " +
-                                                    std::to_string(shape.size()) + "-d view of shape " +
-                                                    shapeText(shape));
+        throw Error(ErrorCode::InvalidArgument,
+                    "index has " + std::to_string(index.size()) + " entries for a " + std::to_string(shape.size()) +
+                        "-d view of shape " + shapeText(shape));
     std::int64_t off = offset;
     for (std::size_t i = 0; i < shape.size(); ++i) {
         if (index[i] < 0 || index[i] >= shape[i])
-            throw Error(ErrorCode::OutOfRange, "index " + shapeText(index) + " is out of bounds for shape " +
-                                                   shapeText(shape) + " (dimension " + std::to_string(i) + ")");
+            throw Error(ErrorCode::OutOfRange,
+                        "index " + shapeText(index) + " is out of bounds for shape " + shapeText(shape) +
+                            " (dimension " + std::to_string(i) + ")");
         off += index[i] * strides[i];
     }
     return off;
@@ -133,8 +138,9 @@ std::int64_t Layout::elementOffset(std::span<const std::int64_t> index) const
 std::vector<std::int64_t> Layout::unravel(std::int64_t flat) const
 {
     if (flat < 0 || flat >= numel())
-        throw Error(ErrorCode::OutOfRange, "flat index " + std::to_string(flat) + " is out of bounds for " +
-                                               std::to_string(numel()) + " elements");
+        throw Error(ErrorCode::OutOfRange,
+                    "flat index " + std::to_string(flat) + " is out of bounds for " + std::to_string(numel()) +
+                        " elements");
     std::vector<std::int64_t> idx(shape.size());
     for (std::size_t i = shape.size(); i-- > 0;) {
         idx[i] = flat % shape[i];
@@ -156,7 +162,7 @@ std::int64_t Layout::flatOffset(std::int64_t flat) const
 std::string Layout::describe() const
 {
     return std::string(numpyName(dtype)) + " " + shapeText(shape) + " strides " + shapeText(strides) + " offset " +
-           std::to_string(offset);
+        std::to_string(offset);
 }
 
 std::string shapeText(std::span<const std::int64_t> shape)
@@ -216,8 +222,9 @@ Layout select(const Layout &l, int dim, std::int64_t index)
     const std::int64_t n = l.shape[s];
     const std::int64_t i = index < 0 ? index + n : index;
     if (i < 0 || i >= n)
-        throw Error(ErrorCode::OutOfRange, "index " + std::to_string(index) + " is out of bounds for dimension " +
-                                               std::to_string(d) + " with size " + std::to_string(n));
+        throw Error(ErrorCode::OutOfRange,
+                    "index " + std::to_string(index) + " is out of bounds for dimension " + std::to_string(d) +
+                        " with size " + std::to_string(n));
     Layout r = l;
     r.offset += i * l.strides[s];
     r.shape.erase(r.shape.begin() + d);
@@ -228,8 +235,9 @@ Layout select(const Layout &l, int dim, std::int64_t index)
 Layout permute(const Layout &l, std::span<const int> perm)
 {
     if (static_cast<int>(perm.size()) != l.ndim())
-        throw Error(ErrorCode::InvalidArgument, "permutation has " + std::to_string(perm.size()) +
-                                                    " entries for a " + std::to_string(l.ndim()) + "-d view");
+        throw Error(ErrorCode::InvalidArgument,
+                    "permutation has " + std::to_string(perm.size()) + " entries for a " + std::to_string(l.ndim()) +
+                        "-d view");
     std::vector<bool> seen(perm.size(), false);
     Layout r = l;
     for (std::size_t i = 0; i < perm.size(); ++i) {
@@ -260,7 +268,8 @@ Layout reshape(const Layout &l, std::span<const std::int64_t> requested)
     for (std::size_t i = 0; i < shape.size(); ++i) {
         if (shape[i] == -1) {
             if (inferred >= 0)
-                throw Error(ErrorCode::InvalidArgument, "can only infer one dimension in reshape to " + shapeText(shape));
+                throw Error(ErrorCode::InvalidArgument,
+                            "can only infer one dimension in reshape to " + shapeText(shape));
             inferred = static_cast<int>(i);
         } else if (shape[i] < 0) {
             throw Error(ErrorCode::InvalidArgument, "negative dimension in reshape to " + shapeText(shape));
@@ -270,14 +279,15 @@ Layout reshape(const Layout &l, std::span<const std::int64_t> requested)
     }
     if (inferred >= 0) {
         if (known == 0 || total % known != 0)
-            throw Error(ErrorCode::InvalidArgument, "cannot reshape " + std::to_string(total) +
-                                                        " elements into shape " + shapeText(shape));
+            throw Error(ErrorCode::InvalidArgument,
+                        "cannot reshape " + std::to_string(total) + " elements into shape " + shapeText(shape));
         shape[static_cast<std::size_t>(inferred)] = total / known;
         known = total;
     }
     if (known != total)
-        throw Error(ErrorCode::InvalidArgument, "cannot reshape " + std::to_string(total) + " elements of shape " +
-                                                    shapeText(l.shape) + " into shape " + shapeText(shape));
+        throw Error(ErrorCode::InvalidArgument,
+                    "cannot reshape " + std::to_string(total) + " elements of shape " + shapeText(l.shape) +
+                        " into shape " + shapeText(shape));
     if (total == 0 || l.isCContiguous())
         return Layout::contiguous(l.dtype, shape, l.offset);
 
@@ -304,8 +314,8 @@ Layout reshape(const Layout &l, std::span<const std::int64_t> requested)
         }
         for (std::size_t ok = oi; ok + 1 < oj; ++ok)
             if (os[ok] != od[ok + 1] * os[ok + 1])
-                throw Error(ErrorCode::NotPossible, "cannot reshape the " + l.describe() + " view to " +
-                                                        shapeText(shape) + " without copying");
+                throw Error(ErrorCode::NotPossible,
+                            "cannot reshape the " + l.describe() + " view to " + shapeText(shape) + " without copying");
         ns[nj - 1] = os[oj - 1];
         for (std::size_t nk = nj - 1; nk > ni; --nk)
             ns[nk - 1] = ns[nk] * shape[nk];
@@ -338,8 +348,9 @@ Layout reinterpret(const Layout &l, DType dtype)
         throw Error(ErrorCode::NotPossible, what + ": the last dimension is not contiguous");
     const std::int64_t bytes = l.shape[last] * oldSize;
     if (bytes % newSize != 0)
-        throw Error(ErrorCode::NotPossible, what + ": the last dimension's " + std::to_string(bytes) +
-                                                " bytes are not a multiple of " + std::to_string(newSize));
+        throw Error(ErrorCode::NotPossible,
+                    what + ": the last dimension's " + std::to_string(bytes) + " bytes are not a multiple of " +
+                        std::to_string(newSize));
     r.shape[last] = bytes / newSize;
     r.strides[last] = newSize;
     return r;
@@ -348,8 +359,8 @@ Layout reinterpret(const Layout &l, DType dtype)
 Layout broadcastTo(const Layout &l, std::span<const std::int64_t> shape)
 {
     if (shape.size() < l.shape.size())
-        throw Error(ErrorCode::InvalidArgument, "cannot broadcast shape " + shapeText(l.shape) + " to fewer dimensions " +
-                                                    shapeText(shape));
+        throw Error(ErrorCode::InvalidArgument,
+                    "cannot broadcast shape " + shapeText(l.shape) + " to fewer dimensions " + shapeText(shape));
     Layout r = l;
     r.shape.assign(shape.begin(), shape.end());
     r.strides.assign(shape.size(), 0);
@@ -360,8 +371,8 @@ Layout broadcastTo(const Layout &l, std::span<const std::int64_t> shape)
         if (from == to)
             r.strides[lead + i] = l.strides[i];
         else if (from != 1)
-            throw Error(ErrorCode::InvalidArgument, "cannot broadcast shape " + shapeText(l.shape) + " to " +
-                                                        shapeText(shape));
+            throw Error(ErrorCode::InvalidArgument,
+                        "cannot broadcast shape " + shapeText(l.shape) + " to " + shapeText(shape));
     }
     return r;
 }

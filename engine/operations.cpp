@@ -12,8 +12,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void record(EventLog *log, std::string operation, const Tensor &in, const Tensor &out,
-            std::vector<Transfer> transfers, Clock::time_point started)
+void record(EventLog *log, std::string operation, const Tensor &in, const Tensor &out, std::vector<Transfer> transfers,
+            Clock::time_point started)
 {
     if (!log)
         return;
@@ -137,13 +137,13 @@ void copyInto(Tensor &dst, const Tensor &src, EventLog *log)
 {
     const auto started = Clock::now();
     if (dst.shape() != src.shape())
-        throw Error(ErrorCode::InvalidArgument, "cannot copy shape " + shapeText(src.shape()) + " into shape " +
-                                                    shapeText(dst.shape()));
+        throw Error(ErrorCode::InvalidArgument,
+                    "cannot copy shape " + shapeText(src.shape()) + " into shape " + shapeText(dst.shape()));
     if (dst.readOnly())
         throw Error(ErrorCode::ReadOnly, "the destination is read-only; the copy was refused");
     if (!dst.layout().isCContiguous())
-        throw Error(ErrorCode::Unsupported, "copy into a non-contiguous destination (" + dst.layout().describe() +
-                                                ") is not supported");
+        throw Error(ErrorCode::Unsupported,
+                    "copy into a non-contiguous destination (" + dst.layout().describe() + ") is not supported");
     std::vector<Transfer> transfers;
     transferInto(dst, src, transfers);
     record(log, "copy_", src, dst, std::move(transfers), started);

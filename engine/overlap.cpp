@@ -99,7 +99,7 @@ private:
 
 std::int64_t PlacedView::numel() const
 {
-    return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
+    return std::accumulate(shape.begin(), shape.end(), std::int64_t {1}, std::multiplies<>());
 }
 
 std::pair<Address, Address> PlacedView::bounds() const
@@ -188,7 +188,7 @@ std::vector<std::int64_t> sharedElements(const PlacedView &a, const PlacedView &
         for (std::size_t d = 0; d < idx.size(); ++d)
             addr += static_cast<Address>(idx[d] * a.strides[d]);
         if (addr < bHi && addr + static_cast<Address>(a.itemSize) > bLo) {
-            const PlacedView element{addr, a.itemSize, {}, {}};
+            const PlacedView element {addr, a.itemSize, {}, {}};
             if (viewsOverlap(element, b) != Overlap::No)
                 out.push_back(flat);
         }

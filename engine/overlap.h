@@ -32,8 +32,8 @@ struct PlacedView
 };
 
 enum class Overlap {
-    No,     ///< no byte is shared
-    Yes,    ///< at least one byte is shared
+    No, ///< no byte is shared
+    Yes, ///< at least one byte is shared
     TooHard ///< the exact search ran out of its work budget; bounds overlap
 };
 
@@ -41,7 +41,7 @@ enum class Overlap {
 /// a bounded linear Diophantine problem sum(c_i * x_i) = T, solved by
 /// depth-first search after merging equal strides and collapsing the
 /// contiguous ones. `maxWork` bounds the search steps.
-Overlap viewsOverlap(const PlacedView &a, const PlacedView &b, std::int64_t maxWork = std::int64_t{1} << 22);
+Overlap viewsOverlap(const PlacedView &a, const PlacedView &b, std::int64_t maxWork = std::int64_t {1} << 22);
 
 /// Flat (C-order) indices of the elements of `a` that share at least one byte
 /// with `b`, at most `limit` of them, in increasing order.

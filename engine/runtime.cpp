@@ -21,7 +21,7 @@ Runtime::Runtime(RuntimeOptions options)
     if (options.useCuda) {
         const cuda::Probe probe = cuda::probe();
         m_cudaStatus = "CUDA runtime " + std::to_string(probe.runtimeVersion / 1000) + "." +
-                       std::to_string(probe.runtimeVersion % 1000 / 10) + ": " + probe.status;
+            std::to_string(probe.runtimeVersion % 1000 / 10) + ": " + probe.status;
         if (probe.deviceCount > 0) {
             for (int i = 0; i < probe.deviceCount; ++i)
                 m_cuda.push_back(cuda::makeDevice(i));
@@ -55,7 +55,7 @@ bool Runtime::cudaCompiledIn() const
 
 std::vector<Device> Runtime::devices() const
 {
-    std::vector<Device> out{Device::cpu()};
+    std::vector<Device> out {Device::cpu()};
     for (const auto &b : m_cuda)
         out.push_back(b->device());
     return out;
@@ -79,9 +79,9 @@ Device Runtime::resolve(std::string_view spec) const
         throw Error(ErrorCode::InvalidArgument, "'" + s + "' is not a device (write cpu, cuda or cuda:N)");
     }
     if (index >= static_cast<int>(m_cuda.size()))
-        throw Error(ErrorCode::InvalidArgument, "no device " + s + ": this machine has " +
-                                                    std::to_string(m_cuda.size()) + " cuda device(s) (" +
-                                                    m_cudaStatus + ")");
+        throw Error(ErrorCode::InvalidArgument,
+                    "no device " + s + ": this machine has " + std::to_string(m_cuda.size()) + " cuda device(s) (" +
+                        m_cudaStatus + ")");
     return m_cuda[static_cast<std::size_t>(index)]->device();
 }
 
@@ -95,6 +95,9 @@ std::shared_ptr<DeviceBackend> Runtime::backend(const Device &device) const
     throw Error(ErrorCode::InvalidArgument, "no device " + device.toString() + " in this runtime");
 }
 
-std::shared_ptr<DeviceBackend> Runtime::pinnedHost() const { return m_pinned; }
+std::shared_ptr<DeviceBackend> Runtime::pinnedHost() const
+{
+    return m_pinned;
+}
 
 } // namespace memscope::engine

@@ -19,7 +19,7 @@ struct RuntimeOptions
     /// Emulated cuda devices created when no real one is used.
     int emulatedDevices = 1;
     /// Capacity of each emulated device (reserved, committed only when written).
-    std::size_t emulatedCapacity = std::size_t{1} << 30;
+    std::size_t emulatedCapacity = std::size_t {1} << 30;
 };
 
 /// The devices MemScope can place memory on: the host, and either the real
@@ -57,7 +57,7 @@ private:
     std::vector<std::shared_ptr<DeviceBackend>> m_cuda;
     bool m_realCuda = false;
     std::string m_cudaStatus;
-    std::atomic<std::uint64_t> m_lastBufferId{0};
+    std::atomic<std::uint64_t> m_lastBufferId {0};
 };
 
 } // namespace memscope::engine

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -16,16 +16,14 @@ namespace memscope::engine {
 
 namespace {
 
-template<typename T>
-T loadAs(const std::byte *src)
+template<typename T> T loadAs(const std::byte *src)
 {
     T v;
     std::memcpy(&v, src, sizeof v);
     return v;
 }
 
-template<typename T>
-void storeAs(std::byte *dst, T v)
+template<typename T> void storeAs(std::byte *dst, T v)
 {
     std::memcpy(dst, &v, sizeof v);
 }
@@ -111,7 +109,27 @@ std::string trim(std::string_view text)
     return std::string(text.substr(first, last - first + 1));
 }
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+// "[-128, 127]" for int8, "[0, 255]" for uint8. Built by appending: GCC 12's
+// -Wrestrict misfires on chains of "literal" + std::string at -O3.
+std::string integerRange(bool isSigned, unsigned bits)
+{
+    std::string r = "[";
+    if (isSigned) {
+        r += std::to_string(-(std::int64_t{1} << (bits - 2)) * 2);
+        r += ", ";
+        r += std::to_string((std::uint64_t{1} << (bits - 1)) - 1);
+    } else {
+        r += "0, ";
+        r += std::to_string(bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1);
+    }
+    r += "]";
+    return r;
+}
+
+std::string quoted(std::string_view text)
+{
+    return "'" + std::string(text) + "'";
+}
 
 // Parses a real number; accepts "nan", "inf", "-inf", "infinity" (any case), like Python's float().
 bool parseDouble(const std::string &s, double &out)
@@ -169,7 +187,6 @@ bool parseComplex(std::string s, std::complex<double> &out)
     return true;
 }
 
-
 double maxFinite(DType t)
 {
     switch (t) {
@@ -205,26 +222,25 @@ std::string reprFromScientific(const std::string &scientific)
         for (char c : mantissa)
             if (c >= '0' && c <= '9')
                 digits += c;
+        if (negative)
+            s.push_back('-');
         if (exponent >= 0) {
             const auto intLen = static_cast<std::size_t>(exponent) + 1;
             if (digits.size() < intLen)
                 digits.append(intLen - digits.size(), '0');
-            s = digits.substr(0, intLen);
+            s.append(digits, 0, intLen);
             if (digits.size() > intLen)
-                s += "." + digits.substr(intLen);
+                s.append(1, '.').append(digits, intLen);
         } else {
-            s = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+            s.append("0.").append(static_cast<std::size_t>(-exponent - 1), '0').append(digits);
         }
-        if (negative)
-            s.insert(0, "-");
     }
     if (s.find_first_of(".e") == std::string::npos)
         s += ".0";
     return s;
 }
 
-template<typename F>
-std::string shortest(F value)
+template<typename F> std::string shortest(F value)
 {
     char buf[64];
     auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
@@ -277,19 +293,19 @@ Scalar loadScalar(DType type, const std::byte *src)
     case DType::Bool:
         return loadAs<std::uint8_t>(src) != 0;
     case DType::Int8:
-        return std::int64_t{loadAs<std::int8_t>(src)};
+        return std::int64_t {loadAs<std::int8_t>(src)};
     case DType::Int16:
-        return std::int64_t{loadAs<std::int16_t>(src)};
+        return std::int64_t {loadAs<std::int16_t>(src)};
     case DType::Int32:
-        return std::int64_t{loadAs<std::int32_t>(src)};
+        return std::int64_t {loadAs<std::int32_t>(src)};
     case DType::Int64:
         return loadAs<std::int64_t>(src);
     case DType::UInt8:
-        return std::uint64_t{loadAs<std::uint8_t>(src)};
+        return std::uint64_t {loadAs<std::uint8_t>(src)};
     case DType::UInt16:
-        return std::uint64_t{loadAs<std::uint16_t>(src)};
+        return std::uint64_t {loadAs<std::uint16_t>(src)};
     case DType::UInt32:
-        return std::uint64_t{loadAs<std::uint32_t>(src)};
+        return std::uint64_t {loadAs<std::uint32_t>(src)};
     case DType::UInt64:
         return loadAs<std::uint64_t>(src);
     case DType::Float16:
@@ -337,12 +353,12 @@ void storeScalar(DType type, const Scalar &value, std::byte *dst)
         return storeAs(dst, asDouble(value));
     case DType::Complex64: {
         const auto c = std::holds_alternative<std::complex<double>>(value) ? asComplex(value)
-                                                                          : std::complex<double>(asDouble(value), 0.0);
+                                                                           : std::complex<double>(asDouble(value), 0.0);
         return storeAs(dst, std::complex<float>(static_cast<float>(c.real()), static_cast<float>(c.imag())));
     }
     case DType::Complex128: {
         const auto c = std::holds_alternative<std::complex<double>>(value) ? asComplex(value)
-                                                                          : std::complex<double>(asDouble(value), 0.0);
+                                                                           : std::complex<double>(asDouble(value), 0.0);
         return storeAs(dst, c);
     }
     }
@@ -381,25 +397,21 @@ Scalar parseScalar(DType type, std::string_view rawText)
                 throw Error(ErrorCode::ParseError, quoted(s) + " is not an integer (" + dtypeName + ")");
             throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value");
         }
-        const std::string range = isSigned ? "[" + std::to_string(-(std::int64_t{1} << (bits - 2)) * 2) + ", " +
-                                                 std::to_string(((std::uint64_t{1} << (bits - 1)) - 1)) + "]"
-                                           : "[0, " + std::to_string(bits == 64 ? ~std::uint64_t{0}
-                                                                                : (std::uint64_t{1} << bits) - 1) +
-                                                 "]";
+        const std::string range = integerRange(isSigned, bits);
         const auto outOfRange = [&] {
             return Error(ErrorCode::OutOfRange, s + " is out of range for " + dtypeName + " " + range);
         };
         if (ec == std::errc::result_out_of_range)
             throw outOfRange();
         if (isSigned) {
-            const std::uint64_t limit = std::uint64_t{1} << (bits - 1); // |min|
+            const std::uint64_t limit = std::uint64_t {1} << (bits - 1); // |min|
             if ((negative && mag > limit) || (!negative && mag > limit - 1))
                 throw outOfRange();
             return negative ? static_cast<std::int64_t>(~mag + 1) : static_cast<std::int64_t>(mag);
         }
         if (negative && mag != 0)
             throw outOfRange();
-        if (bits < 64 && mag > (std::uint64_t{1} << bits) - 1)
+        if (bits < 64 && mag > (std::uint64_t {1} << bits) - 1)
             throw outOfRange();
         return mag;
     }
@@ -413,7 +425,8 @@ Scalar parseScalar(DType type, std::string_view rawText)
             storeScalar(type, d, tmp);
             if (std::isinf(std::get<double>(loadScalar(type, tmp))))
                 throw Error(ErrorCode::OutOfRange,
-                            s + " overflows " + dtypeName + " (largest finite value " + formatReal(type, maxFinite(type)) + ")");
+                            s + " overflows " + dtypeName + " (largest finite value " +
+                                formatReal(type, maxFinite(type)) + ")");
         }
         return d;
     }
@@ -422,7 +435,8 @@ Scalar parseScalar(DType type, std::string_view rawText)
         if (!parseComplex(s, c))
             throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value (write e.g. 1+2j)");
         const double m = maxFinite(type);
-        if ((std::isfinite(c.real()) && std::fabs(c.real()) > m) || (std::isfinite(c.imag()) && std::fabs(c.imag()) > m))
+        if ((std::isfinite(c.real()) && std::fabs(c.real()) > m) ||
+            (std::isfinite(c.imag()) && std::fabs(c.imag()) > m))
             throw Error(ErrorCode::OutOfRange, s + " overflows " + dtypeName);
         return c;
     }

@@ -14,14 +14,15 @@ Tensor::Tensor(std::shared_ptr<Buffer> buffer, Layout layout, bool readOnly)
     , m_readOnly(readOnly)
 {
     if (m_layout.shape.size() != m_layout.strides.size())
-        throw Error(ErrorCode::InvalidArgument, "shape " + shapeText(m_layout.shape) + " and strides " +
-                                                    shapeText(m_layout.strides) + " differ in length");
+        throw Error(ErrorCode::InvalidArgument,
+                    "shape " + shapeText(m_layout.shape) + " and strides " + shapeText(m_layout.strides) +
+                        " differ in length");
     const ByteRange b = m_layout.byteBounds();
     if (!b.empty() && (b.lo < 0 || b.hi > static_cast<std::int64_t>(m_buffer->size())))
-        throw Error(ErrorCode::OutOfRange, "view " + m_layout.describe() + " reaches bytes [" + std::to_string(b.lo) +
-                                               ", " + std::to_string(b.hi) + ") outside buffer " +
-                                               std::to_string(m_buffer->id()) + " of " +
-                                               std::to_string(m_buffer->size()) + " bytes");
+        throw Error(ErrorCode::OutOfRange,
+                    "view " + m_layout.describe() + " reaches bytes [" + std::to_string(b.lo) + ", " +
+                        std::to_string(b.hi) + ") outside buffer " + std::to_string(m_buffer->id()) + " of " +
+                        std::to_string(m_buffer->size()) + " bytes");
 }
 
 Tensor Tensor::empty(Runtime &runtime, const Device &device, DType dtype, std::vector<std::int64_t> shape)
@@ -44,9 +45,9 @@ Tensor Tensor::fromValues(Runtime &runtime, const Device &device, DType dtype, s
 {
     Tensor t = empty(runtime, device, dtype, std::move(shape));
     if (static_cast<std::int64_t>(values.size()) != t.numel())
-        throw Error(ErrorCode::InvalidArgument, std::to_string(values.size()) + " values for shape " +
-                                                    shapeText(t.shape()) + " (" + std::to_string(t.numel()) +
-                                                    " elements)");
+        throw Error(ErrorCode::InvalidArgument,
+                    std::to_string(values.size()) + " values for shape " + shapeText(t.shape()) + " (" +
+                        std::to_string(t.numel()) + " elements)");
     const std::size_t item = itemSize(dtype);
     std::vector<std::byte> bytes(values.size() * item);
     for (std::size_t i = 0; i < values.size(); ++i)
@@ -77,9 +78,9 @@ void Tensor::set(std::span<const std::int64_t> index, const Scalar &value, Write
 {
     const std::int64_t offset = checkedOffset(index);
     if (m_readOnly && mode != WriteMode::Force)
-        throw Error(ErrorCode::ReadOnly, "element " + shapeText(index) + " is read-only (" +
-                                             std::string(ownerName(m_buffer->owner())) + " buffer " +
-                                             std::to_string(m_buffer->id()) + "); the write was refused");
+        throw Error(ErrorCode::ReadOnly,
+                    "element " + shapeText(index) + " is read-only (" + std::string(ownerName(m_buffer->owner())) +
+                        " buffer " + std::to_string(m_buffer->id()) + "); the write was refused");
     std::byte tmp[16];
     storeScalar(dtype(), value, tmp);
     m_buffer->write(static_cast<std::size_t>(offset), tmp, itemSize(dtype()));
@@ -161,14 +162,20 @@ Tensor Tensor::permute(std::span<const int> perm) const
     return Tensor(m_buffer, engine::permute(m_layout, perm), m_readOnly);
 }
 
-Tensor Tensor::transpose() const { return Tensor(m_buffer, engine::transpose(m_layout), m_readOnly); }
+Tensor Tensor::transpose() const
+{
+    return Tensor(m_buffer, engine::transpose(m_layout), m_readOnly);
+}
 
 Tensor Tensor::reshape(std::span<const std::int64_t> shape) const
 {
     return Tensor(m_buffer, engine::reshape(m_layout, shape), m_readOnly);
 }
 
-Tensor Tensor::view(DType dtype) const { return Tensor(m_buffer, engine::reinterpret(m_layout, dtype), m_readOnly); }
+Tensor Tensor::view(DType dtype) const
+{
+    return Tensor(m_buffer, engine::reinterpret(m_layout, dtype), m_readOnly);
+}
 
 Tensor Tensor::broadcastTo(std::span<const std::int64_t> shape) const
 {

@@ -18,7 +18,7 @@ class Runtime;
 
 enum class WriteMode {
     Checked, ///< refuse read-only memory
-    Force    ///< write anyway (to show what writing through a read-only alias does)
+    Force ///< write anyway (to show what writing through a read-only alias does)
 };
 
 /// A strided view of a Buffer: MemScope's own tensors (engine-owned buffers)

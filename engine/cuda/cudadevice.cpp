@@ -28,7 +28,10 @@ void check(cudaError_t err, const std::string &what)
                 what + " failed (" + describe(err) + ")");
 }
 
-void *ptr(Address a) { return reinterpret_cast<void *>(a); }
+void *ptr(Address a)
+{
+    return reinterpret_cast<void *>(a);
+}
 
 class CudaDevice final : public DeviceBackend
 {
@@ -36,7 +39,7 @@ public:
     explicit CudaDevice(int index)
         : m_index(index)
     {
-        cudaDeviceProp prop{};
+        cudaDeviceProp prop {};
         check(cudaGetDeviceProperties(&prop, index), "cudaGetDeviceProperties(cuda:" + std::to_string(index) + ")");
         m_name = prop.name;
     }
@@ -111,7 +114,7 @@ private:
 
     int m_index;
     std::string m_name;
-    std::atomic<std::size_t> m_inUse{0};
+    std::atomic<std::size_t> m_inUse {0};
     std::mutex m_sizesMutex;
     std::map<Address, std::size_t> m_sizes;
 };
@@ -182,8 +185,14 @@ Probe probe()
     return p;
 }
 
-std::shared_ptr<DeviceBackend> makeDevice(int index) { return std::make_shared<CudaDevice>(index); }
+std::shared_ptr<DeviceBackend> makeDevice(int index)
+{
+    return std::make_shared<CudaDevice>(index);
+}
 
-std::shared_ptr<DeviceBackend> makePinnedHost() { return std::make_shared<PinnedHost>(); }
+std::shared_ptr<DeviceBackend> makePinnedHost()
+{
+    return std::make_shared<PinnedHost>();
+}
 
 } // namespace memscope::engine::cuda

@@ -42,7 +42,7 @@ int launchGather(void *dst, const void *src, int ndim, const std::int64_t *shape
         return static_cast<int>(cudaErrorInvalidValue);
     if (count == 0)
         return 0;
-    GatherParams p{};
+    GatherParams p {};
     p.ndim = ndim;
     for (int d = 0; d < ndim; ++d) {
         p.shape[d] = shape[d];

@@ -15,7 +15,7 @@ struct Probe
 {
     int deviceCount = 0;
     int runtimeVersion = 0; ///< e.g. 13000 for CUDA 13.0
-    int driverVersion = 0;  ///< 0 when no driver is installed
+    int driverVersion = 0; ///< 0 when no driver is installed
     /// "2 device(s)", or why there are none ("no CUDA driver (error 35: ...)").
     std::string status;
 };

@@ -23,8 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-template<typename F>
-double best(int repeats, F &&f)
+template<typename F> double best(int repeats, F &&f)
 {
     double b = 1e30;
     for (int r = 0; r < repeats; ++r) {
@@ -97,8 +96,10 @@ int main(int argc, char **argv)
     void *pinned = nullptr;
     cudaMallocHost(&pinned, bytes);
     std::memset(pinned, 1, bytes);
-    report("raw cudaMemcpy H2D pageable", bytes, best(5, [&] { cudaMemcpy(d, pageable.data(), bytes, cudaMemcpyHostToDevice); }));
-    report("raw cudaMemcpy D2H pageable", bytes, best(5, [&] { cudaMemcpy(pageable.data(), d, bytes, cudaMemcpyDeviceToHost); }));
+    report("raw cudaMemcpy H2D pageable", bytes,
+           best(5, [&] { cudaMemcpy(d, pageable.data(), bytes, cudaMemcpyHostToDevice); }));
+    report("raw cudaMemcpy D2H pageable", bytes,
+           best(5, [&] { cudaMemcpy(pageable.data(), d, bytes, cudaMemcpyDeviceToHost); }));
     report("raw cudaMemcpy H2D pinned", bytes, best(5, [&] { cudaMemcpy(d, pinned, bytes, cudaMemcpyHostToDevice); }));
     report("raw cudaMemcpy D2H pinned", bytes, best(5, [&] { cudaMemcpy(pinned, d, bytes, cudaMemcpyDeviceToHost); }));
     cudaFreeHost(pinned);

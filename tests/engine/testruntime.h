@@ -17,12 +17,11 @@ inline RuntimeOptions emulatedOptions()
 {
     RuntimeOptions o;
     o.useCuda = false;
-    o.emulatedCapacity = std::size_t{64} << 20;
+    o.emulatedCapacity = std::size_t {64} << 20;
     return o;
 }
 
-template<typename F>
-std::optional<ErrorCode> codeOf(F &&f)
+template<typename F> std::optional<ErrorCode> codeOf(F &&f)
 {
     try {
         f();

@@ -54,12 +54,12 @@ private Q_SLOTS:
         data[6] = 1.0; // a[1, 2]
         const ChangeSet cs = tracker.observe(1, bytes(data));
         const Layout a = Layout::contiguous(DType::Float64, {3, 4});
-        QCOMPARE(changedElements(a, cs.ranges, 100), (V{6}));
-        QCOMPARE(changedElements(transpose(a), cs.ranges, 100), (V{7})); // t[2, 1]
-        QCOMPARE(changedElements(select(a, 0, 1), cs.ranges, 100), (V{2}));
-        QCOMPARE(changedElements(select(a, 0, 0), cs.ranges, 100), V{});
-        QCOMPARE(changedElements(slice(a, 1, 0, std::nullopt, 2), cs.ranges, 100), (V{3})); // a[:, ::2][1, 1]
-        QCOMPARE(changedElements(slice(a, 1, 1, std::nullopt, 2), cs.ranges, 100), V{});
+        QCOMPARE(changedElements(a, cs.ranges, 100), (V {6}));
+        QCOMPARE(changedElements(transpose(a), cs.ranges, 100), (V {7})); // t[2, 1]
+        QCOMPARE(changedElements(select(a, 0, 1), cs.ranges, 100), (V {2}));
+        QCOMPARE(changedElements(select(a, 0, 0), cs.ranges, 100), V {});
+        QCOMPARE(changedElements(slice(a, 1, 0, std::nullopt, 2), cs.ranges, 100), (V {3})); // a[:, ::2][1, 1]
+        QCOMPARE(changedElements(slice(a, 1, 1, std::nullopt, 2), cs.ranges, 100), V {});
         // A float32 reinterpretation sees two changed halves of the element.
         QCOMPARE(changedElements(reinterpret(a, DType::Float32), cs.ranges, 100).size(), std::size_t(1));
     }
@@ -70,8 +70,8 @@ private Q_SLOTS:
         opt.shadowBudget = 1024; // bytes
         opt.pageSize = 256;
         ChangeTracker tracker(opt);
-        std::vector<double> small(64, 1.0);    // 512 bytes: shadowed
-        std::vector<double> large(4096, 1.0);  // 32 KiB: hashed
+        std::vector<double> small(64, 1.0); // 512 bytes: shadowed
+        std::vector<double> large(4096, 1.0); // 32 KiB: hashed
         tracker.observe(1, bytes(small));
         tracker.observe(2, bytes(large));
         QCOMPARE(tracker.mode(1), ChangeTracker::Mode::Shadow);
@@ -81,7 +81,7 @@ private Q_SLOTS:
         const ChangeSet cs = tracker.observe(2, bytes(large));
         QVERIFY(!cs.exact);
         QCOMPARE(cs.ranges.size(), std::size_t(1));
-        QCOMPARE(cs.ranges[0], (ByteRange{768, 1024}));
+        QCOMPARE(cs.ranges[0], (ByteRange {768, 1024}));
         QVERIFY(!tracker.observe(2, bytes(large)).changed());
         large.back() = 3.0;
         QCOMPARE(tracker.observe(2, bytes(large)).ranges.back().hi, std::int64_t(32768));
@@ -92,12 +92,12 @@ private Q_SLOTS:
         ChangeOptions opt;
         opt.shadowBudget = 1 << 20;
         ChangeTracker tracker(opt);
-        std::vector<std::byte> big(std::size_t{64} << 20, std::byte{0});
+        std::vector<std::byte> big(std::size_t {64} << 20, std::byte {0});
         tracker.observe(1, big);
         QCOMPARE(tracker.mode(1), ChangeTracker::Mode::Hashed);
-        QVERIFY2(tracker.memoryUsed() <= (std::size_t{64} << 20) / 4096 * 8,
+        QVERIFY2(tracker.memoryUsed() <= (std::size_t {64} << 20) / 4096 * 8,
                  qPrintable(QString::number(tracker.memoryUsed())));
-        big[12345678] = std::byte{1};
+        big[12345678] = std::byte {1};
         const ChangeSet cs = tracker.observe(1, big);
         QCOMPARE(cs.ranges.size(), std::size_t(1));
         QVERIFY(cs.ranges[0].lo <= 12345678 && cs.ranges[0].hi > 12345678);
@@ -106,16 +106,16 @@ private Q_SLOTS:
     void bigShadowSplitAcrossThreadsIsExact()
     {
         ChangeTracker tracker; // 256 MiB budget: shadowed, compared on two threads
-        std::vector<std::byte> big(std::size_t{24} << 20, std::byte{0});
+        std::vector<std::byte> big(std::size_t {24} << 20, std::byte {0});
         tracker.observe(1, big);
         const std::size_t mid = big.size() / 2;
-        big[mid - 1] = std::byte{1}; // an edit run across the split point
-        big[mid] = std::byte{1};
-        big[5] = std::byte{2};
+        big[mid - 1] = std::byte {1}; // an edit run across the split point
+        big[mid] = std::byte {1};
+        big[5] = std::byte {2};
         const ChangeSet cs = tracker.observe(1, big);
         QCOMPARE(cs.ranges.size(), std::size_t(2));
-        QCOMPARE(cs.ranges[0], (ByteRange{5, 6}));
-        QCOMPARE(cs.ranges[1], (ByteRange{std::int64_t(mid - 1), std::int64_t(mid + 1)}));
+        QCOMPARE(cs.ranges[0], (ByteRange {5, 6}));
+        QCOMPARE(cs.ranges[1], (ByteRange {std::int64_t(mid - 1), std::int64_t(mid + 1)}));
     }
 
     void resizedBufferStartsOver()

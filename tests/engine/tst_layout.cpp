@@ -41,24 +41,25 @@ private Q_SLOTS:
     void contiguous()
     {
         const Layout l = Layout::contiguous(DType::Float32, {2, 3, 4});
-        QCOMPARE(l.strides, (V{48, 16, 4}));
+        QCOMPARE(l.strides, (V {48, 16, 4}));
         QCOMPARE(l.numel(), 24);
         QVERIFY(l.isCContiguous());
         QVERIFY(l.isGapless());
-        QCOMPARE(l.byteBounds(), (ByteRange{0, 96}));
-        QCOMPARE(QString::fromStdString(l.describe()), QStringLiteral("float32 (2, 3, 4) strides (48, 16, 4) offset 0"));
+        QCOMPARE(l.byteBounds(), (ByteRange {0, 96}));
+        QCOMPARE(QString::fromStdString(l.describe()),
+                 QStringLiteral("float32 (2, 3, 4) strides (48, 16, 4) offset 0"));
     }
 
     void sliceLikePython()
     {
         const Layout a = Layout::contiguous(DType::Float64, {10}); // element i at 8*i
-        QCOMPARE(offsets(slice(a, 0, 2, 8, 3)), (V{16, 40}));            // a[2:8:3]
+        QCOMPARE(offsets(slice(a, 0, 2, 8, 3)), (V {16, 40})); // a[2:8:3]
         QCOMPARE(offsets(slice(a, 0, std::nullopt, std::nullopt, -1)).front(), 72); // a[::-1]
-        QCOMPARE(slice(a, 0, std::nullopt, std::nullopt, -1).strides, (V{-8}));
-        QCOMPARE(offsets(slice(a, 0, -3, std::nullopt)), (V{56, 64, 72}));   // a[-3:]
-        QCOMPARE(offsets(slice(a, 0, 8, 2, -2)), (V{64, 48, 32}));          // a[8:2:-2]
-        QCOMPARE(slice(a, 0, 5, 2).numel(), 0);                              // a[5:2] is empty
-        QCOMPARE(offsets(slice(a, 0, -100, 100)).size(), std::size_t(10));   // clamped
+        QCOMPARE(slice(a, 0, std::nullopt, std::nullopt, -1).strides, (V {-8}));
+        QCOMPARE(offsets(slice(a, 0, -3, std::nullopt)), (V {56, 64, 72})); // a[-3:]
+        QCOMPARE(offsets(slice(a, 0, 8, 2, -2)), (V {64, 48, 32})); // a[8:2:-2]
+        QCOMPARE(slice(a, 0, 5, 2).numel(), 0); // a[5:2] is empty
+        QCOMPARE(offsets(slice(a, 0, -100, 100)).size(), std::size_t(10)); // clamped
         QCOMPARE(codeOf([&] { slice(a, 0, 0, 1, 0); }), ErrorCode::InvalidArgument);
         QCOMPARE(codeOf([&] { slice(a, 1, 0, 1); }), ErrorCode::InvalidArgument);
     }
@@ -68,8 +69,8 @@ private Q_SLOTS:
         const Layout a = Layout::contiguous(DType::Int32, {2, 3});
         const Layout r = slice(slice(a, 0, std::nullopt, std::nullopt, -1), 1, std::nullopt, std::nullopt, -1);
         QCOMPARE(r.offset, 20);
-        QCOMPARE(r.strides, (V{-12, -4}));
-        QCOMPARE(r.byteBounds(), (ByteRange{0, 24}));
+        QCOMPARE(r.strides, (V {-12, -4}));
+        QCOMPARE(r.byteBounds(), (ByteRange {0, 24}));
         QVERIFY(r.isGapless());
         QVERIFY(!r.isCContiguous());
     }
@@ -78,11 +79,11 @@ private Q_SLOTS:
     {
         const Layout a = Layout::contiguous(DType::Float32, {2, 3});
         const Layout col = select(a, 1, -1); // a[:, -1]
-        QCOMPARE(offsets(col), (V{8, 20}));
+        QCOMPARE(offsets(col), (V {8, 20}));
         QCOMPARE(codeOf([&] { select(a, 0, 2); }), ErrorCode::OutOfRange);
         const int perm[] = {1, 0};
-        QCOMPARE(permute(a, perm).strides, (V{4, 12}));
-        QCOMPARE(transpose(a).shape, (V{3, 2}));
+        QCOMPARE(permute(a, perm).strides, (V {4, 12}));
+        QCOMPARE(transpose(a).shape, (V {3, 2}));
         const int bad[] = {0, 0};
         QCOMPARE(codeOf([&] { permute(a, bad); }), ErrorCode::InvalidArgument);
     }
@@ -90,29 +91,29 @@ private Q_SLOTS:
     void reshapeWithoutCopy()
     {
         const Layout a = Layout::contiguous(DType::Float64, {4, 6});
-        const V target{2, -1, 3};
+        const V target {2, -1, 3};
         const Layout r = reshape(a, target);
-        QCOMPARE(r.shape, (V{2, 4, 3}));
+        QCOMPARE(r.shape, (V {2, 4, 3}));
         QCOMPARE(offsets(r), offsets(a));
 
         // Rows of a strided slice stay expressible: a[::2] -> (2, 2, 3).
         const Layout rows = slice(a, 0, std::nullopt, std::nullopt, 2);
-        const V split{2, 2, 3};
+        const V split {2, 2, 3};
         QCOMPARE(offsets(reshape(rows, split)), offsets(rows));
 
         // A transpose cannot be flattened without copying (NumPy copies; we refuse).
-        const V flat{-1};
+        const V flat {-1};
         QCOMPARE(codeOf([&] { reshape(transpose(a), flat); }), ErrorCode::NotPossible);
         // Column slice: merging its dims would need a copy too.
         QCOMPARE(codeOf([&] { reshape(slice(a, 1, 0, 3), flat); }), ErrorCode::NotPossible);
         // But splitting a strided dimension is fine: a[:, ::2] (4, 3) -> (4, 3, 1).
-        const V withOne{4, 3, 1};
+        const V withOne {4, 3, 1};
         QCOMPARE(offsets(reshape(slice(a, 1, std::nullopt, std::nullopt, 2), withOne)),
                  offsets(slice(a, 1, std::nullopt, std::nullopt, 2)));
 
-        const V wrong{5, 5};
+        const V wrong {5, 5};
         QCOMPARE(codeOf([&] { reshape(a, wrong); }), ErrorCode::InvalidArgument);
-        const V twoUnknown{-1, -1};
+        const V twoUnknown {-1, -1};
         QCOMPARE(codeOf([&] { reshape(a, twoUnknown); }), ErrorCode::InvalidArgument);
     }
 
@@ -120,16 +121,18 @@ private Q_SLOTS:
     {
         const Layout a = Layout::contiguous(DType::Float64, {2, 3});
         const Layout i32 = reinterpret(a, DType::Int32);
-        QCOMPARE(i32.shape, (V{2, 6}));
-        QCOMPARE(i32.strides, (V{24, 4}));
+        QCOMPARE(i32.shape, (V {2, 6}));
+        QCOMPARE(i32.strides, (V {24, 4}));
         QCOMPARE(i32.byteBounds(), a.byteBounds());
         const Layout u64 = reinterpret(a, DType::UInt64);
         QCOMPARE(u64.shape, a.shape);
         const Layout c128 = reinterpret(Layout::contiguous(DType::Float64, {2, 4}), DType::Complex128);
-        QCOMPARE(c128.shape, (V{2, 2}));
+        QCOMPARE(c128.shape, (V {2, 2}));
         // Non-contiguous last dim, or bytes that do not divide: refused.
         QCOMPARE(codeOf([&] { reinterpret(transpose(a), DType::Int32); }), ErrorCode::NotPossible);
-        QCOMPARE(codeOf([&] { reinterpret(Layout::contiguous(DType::Float64, {2, 3}), DType::Complex128); }),
+        QCOMPARE(codeOf([&] {
+                     reinterpret(Layout::contiguous(DType::Float64, {2, 3}), DType::Complex128);
+                 }),
                  ErrorCode::NotPossible);
         QCOMPARE(codeOf([&] { reinterpret(Layout::contiguous(DType::Int16, {}), DType::Int32); }),
                  ErrorCode::NotPossible);
@@ -138,14 +141,14 @@ private Q_SLOTS:
     void broadcastZeroStrides()
     {
         const Layout row = Layout::contiguous(DType::Float32, {3});
-        const V shape{4, 3};
+        const V shape {4, 3};
         const Layout b = broadcastTo(row, shape);
-        QCOMPARE(b.strides, (V{0, 4}));
-        QCOMPARE(b.byteBounds(), (ByteRange{0, 12}));
+        QCOMPARE(b.strides, (V {0, 4}));
+        QCOMPARE(b.byteBounds(), (ByteRange {0, 12}));
         QVERIFY(b.hasInternalOverlap());
         QVERIFY(b.isGapless());
         QVERIFY(!row.hasInternalOverlap());
-        const V bad{4, 2};
+        const V bad {4, 2};
         QCOMPARE(codeOf([&] { broadcastTo(row, bad); }), ErrorCode::InvalidArgument);
     }
 
@@ -161,9 +164,9 @@ private Q_SLOTS:
     void indexErrors()
     {
         const Layout a = Layout::contiguous(DType::Float32, {2, 3});
-        const V tooFar{2, 0};
+        const V tooFar {2, 0};
         QCOMPARE(codeOf([&] { a.elementOffset(tooFar); }), ErrorCode::OutOfRange);
-        const V short_{1};
+        const V short_ {1};
         QCOMPARE(codeOf([&] { a.elementOffset(short_); }), ErrorCode::InvalidArgument);
         QCOMPARE(codeOf([&] { Layout::contiguous(DType::Float32, {-1}); }), ErrorCode::InvalidArgument);
     }

@@ -20,7 +20,7 @@ private Q_SLOTS:
     void init()
     {
         m_rt = std::make_unique<Runtime>(emulatedOptions());
-        m_log = EventLog{};
+        m_log = EventLog {};
     }
     void cleanup() { m_rt.reset(); }
 
@@ -37,7 +37,7 @@ private Q_SLOTS:
         QCOMPARE(e.bytesMoved(), std::uint64_t(48));
         QCOMPARE(e.transfers.front().direction, Direction::H2H);
         // Edits of the copy stay in the copy.
-        const V at{0, 0};
+        const V at {0, 0};
         c.setFromText(at, "42");
         QCOMPARE(asDouble(a.getFlat(0)), 0.0);
     }
@@ -85,9 +85,9 @@ private Q_SLOTS:
     void astypeFollowsNumPy()
     {
         Tensor a = Tensor::fromValues(*m_rt, Device::cpu(), DType::Float64, {4},
-                                      std::vector<Scalar>{300.7, -1.9, 127.0, 1e20});
+                                      std::vector<Scalar> {300.7, -1.9, 127.0, 1e20});
         Tensor i8 = astype(*m_rt, a, DType::Int8, true, &m_log);
-        QCOMPARE(doubles(i8), (D{44, -1, 127, 0}));
+        QCOMPARE(doubles(i8), (D {44, -1, 127, 0}));
         QCOMPARE(m_log.events().back().relation, Relation::Convert);
         QCOMPARE(m_log.events().back().operation, std::string("astype(int8)"));
         QCOMPARE(m_log.events().back().bytesMoved(), std::uint64_t(4));
@@ -110,7 +110,7 @@ private Q_SLOTS:
 
     void wrapIsAnAlias()
     {
-        std::vector<float> owner{1, 2, 3, 4};
+        std::vector<float> owner {1, 2, 3, 4};
         const auto base = reinterpret_cast<Address>(owner.data());
         auto keep = std::make_shared<int>(0);
         Tensor w = wrap(*m_rt, Device::cpu(), base, owner.size() * sizeof(float),
@@ -118,7 +118,7 @@ private Q_SLOTS:
         QCOMPARE(m_log.events().back().relation, Relation::Alias);
         QCOMPARE(w.buffer().owner(), Owner::NumPy);
         QCOMPARE(keep.use_count(), 2L); // the buffer holds the owner alive
-        const V at{1, 1};
+        const V at {1, 1};
         w.setFromText(at, "9.5");
         QCOMPARE(owner[3], 9.5f);
         owner[0] = -1;
@@ -130,13 +130,13 @@ private Q_SLOTS:
         Tensor src = Tensor::fromValues(*m_rt, Device::cpu(), DType::Float32, {3}, range(3, 1));
         Tensor dst = Tensor::zeros(*m_rt, m_rt->resolve("cuda:0"), DType::Float64, {3});
         copyInto(dst, src, &m_log);
-        QCOMPARE(doubles(dst), (D{1, 2, 3}));
+        QCOMPARE(doubles(dst), (D {1, 2, 3}));
         QCOMPARE(m_log.events().back().relation, Relation::Transfer);
         Tensor ro = Tensor::zeros(*m_rt, Device::cpu(), DType::Float32, {3}).asReadOnly();
         QCOMPARE(codeOf([&] { copyInto(ro, src); }), std::optional(ErrorCode::ReadOnly));
         Tensor wrong = Tensor::zeros(*m_rt, Device::cpu(), DType::Float32, {4});
         QCOMPARE(codeOf([&] { copyInto(wrong, src); }), std::optional(ErrorCode::InvalidArgument));
-        QCOMPARE(doubles(wrong), (D{0, 0, 0, 0}));
+        QCOMPARE(doubles(wrong), (D {0, 0, 0, 0}));
     }
 
     void observedRelations()
@@ -167,7 +167,7 @@ private Q_SLOTS:
     void outOfMemoryIsAnError()
     {
         const Device gpu = m_rt->resolve("cuda:0");
-        QCOMPARE(codeOf([&] { Tensor::empty(*m_rt, gpu, DType::Float64, {std::int64_t{1} << 30}); }),
+        QCOMPARE(codeOf([&] { Tensor::empty(*m_rt, gpu, DType::Float64, {std::int64_t {1} << 30}); }),
                  std::optional(ErrorCode::OutOfMemory));
     }
 

@@ -25,7 +25,10 @@ Scalar roundTrip(DType type, const Scalar &v)
     return loadScalar(type, buf);
 }
 
-QString fmt(DType t, const Scalar &v) { return QString::fromStdString(formatScalar(t, v)); }
+QString fmt(DType t, const Scalar &v)
+{
+    return QString::fromStdString(formatScalar(t, v));
+}
 
 } // namespace
 
@@ -38,30 +41,54 @@ private Q_SLOTS:
         QTest::addColumn<DType>("type");
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("shown"); // formatted after a store/load round trip
-        QTest::newRow("int8 max") << DType::Int8 << "127" << "127";
-        QTest::newRow("int8 min") << DType::Int8 << "-128" << "-128";
-        QTest::newRow("int8 plus") << DType::Int8 << " +5 " << "5";
-        QTest::newRow("uint8 max") << DType::UInt8 << "255" << "255";
-        QTest::newRow("uint64 max") << DType::UInt64 << "18446744073709551615" << "18446744073709551615";
-        QTest::newRow("int64 min") << DType::Int64 << "-9223372036854775808" << "-9223372036854775808";
-        QTest::newRow("bool True") << DType::Bool << "True" << "True";
-        QTest::newRow("bool 0") << DType::Bool << "0" << "False";
-        QTest::newRow("float32 0.1") << DType::Float32 << "0.1" << "0.1";
-        QTest::newRow("float32 nan") << DType::Float32 << "nan" << "nan";
-        QTest::newRow("float32 -inf") << DType::Float32 << "-inf" << "-inf";
-        QTest::newRow("float64 inf") << DType::Float64 << "Infinity" << "inf";
-        QTest::newRow("float64 1") << DType::Float64 << "1" << "1.0";
-        QTest::newRow("float64 exp") << DType::Float64 << "2.5e-3" << "0.0025";
-        QTest::newRow("float16 max") << DType::Float16 << "65504" << "65500.0"; // NumPy prints 65500.0 too
-        QTest::newRow("float16 0.1") << DType::Float16 << "0.1" << "0.1";
-        QTest::newRow("float16 rounds") << DType::Float16 << "0.3" << "0.3";
-        QTest::newRow("bfloat16 1.5") << DType::BFloat16 << "1.5" << "1.5";
-        QTest::newRow("bfloat16 0.1") << DType::BFloat16 << "0.1" << "0.1";
-        QTest::newRow("complex") << DType::Complex128 << "1+2j" << "(1+2j)";
-        QTest::newRow("complex parens") << DType::Complex64 << "(3-4j)" << "(3-4j)";
-        QTest::newRow("complex imag") << DType::Complex128 << "2.5j" << "(0+2.5j)";
-        QTest::newRow("complex real") << DType::Complex128 << "7" << "(7+0j)";
-        QTest::newRow("complex exp") << DType::Complex128 << "1e-3-2e+2j" << "(0.001-200j)";
+        QTest::newRow("int8 max") << DType::Int8 << "127"
+                                  << "127";
+        QTest::newRow("int8 min") << DType::Int8 << "-128"
+                                  << "-128";
+        QTest::newRow("int8 plus") << DType::Int8 << " +5 "
+                                   << "5";
+        QTest::newRow("uint8 max") << DType::UInt8 << "255"
+                                   << "255";
+        QTest::newRow("uint64 max") << DType::UInt64 << "18446744073709551615"
+                                    << "18446744073709551615";
+        QTest::newRow("int64 min") << DType::Int64 << "-9223372036854775808"
+                                   << "-9223372036854775808";
+        QTest::newRow("bool True") << DType::Bool << "True"
+                                   << "True";
+        QTest::newRow("bool 0") << DType::Bool << "0"
+                                << "False";
+        QTest::newRow("float32 0.1") << DType::Float32 << "0.1"
+                                     << "0.1";
+        QTest::newRow("float32 nan") << DType::Float32 << "nan"
+                                     << "nan";
+        QTest::newRow("float32 -inf") << DType::Float32 << "-inf"
+                                      << "-inf";
+        QTest::newRow("float64 inf") << DType::Float64 << "Infinity"
+                                     << "inf";
+        QTest::newRow("float64 1") << DType::Float64 << "1"
+                                   << "1.0";
+        QTest::newRow("float64 exp") << DType::Float64 << "2.5e-3"
+                                     << "0.0025";
+        QTest::newRow("float16 max") << DType::Float16 << "65504"
+                                     << "65500.0"; // NumPy prints 65500.0 too
+        QTest::newRow("float16 0.1") << DType::Float16 << "0.1"
+                                     << "0.1";
+        QTest::newRow("float16 rounds") << DType::Float16 << "0.3"
+                                        << "0.3";
+        QTest::newRow("bfloat16 1.5") << DType::BFloat16 << "1.5"
+                                      << "1.5";
+        QTest::newRow("bfloat16 0.1") << DType::BFloat16 << "0.1"
+                                      << "0.1";
+        QTest::newRow("complex") << DType::Complex128 << "1+2j"
+                                 << "(1+2j)";
+        QTest::newRow("complex parens") << DType::Complex64 << "(3-4j)"
+                                        << "(3-4j)";
+        QTest::newRow("complex imag") << DType::Complex128 << "2.5j"
+                                      << "(0+2.5j)";
+        QTest::newRow("complex real") << DType::Complex128 << "7"
+                                      << "(7+0j)";
+        QTest::newRow("complex exp") << DType::Complex128 << "1e-3-2e+2j"
+                                     << "(0.001-200j)";
     }
     void parseAccepts()
     {
@@ -81,14 +108,16 @@ private Q_SLOTS:
         QTest::newRow("int8 300") << DType::Int8 << "300" << int(ErrorCode::OutOfRange) << "[-128, 127]";
         QTest::newRow("int8 -129") << DType::Int8 << "-129" << int(ErrorCode::OutOfRange) << "int8";
         QTest::newRow("uint8 -1") << DType::UInt8 << "-1" << int(ErrorCode::OutOfRange) << "[0, 255]";
-        QTest::newRow("uint64 2^64") << DType::UInt64 << "18446744073709551616" << int(ErrorCode::OutOfRange) << "uint64";
+        QTest::newRow("uint64 2^64") << DType::UInt64 << "18446744073709551616" << int(ErrorCode::OutOfRange)
+                                     << "uint64";
         QTest::newRow("int64 2^63") << DType::Int64 << "9223372036854775808" << int(ErrorCode::OutOfRange) << "int64";
         QTest::newRow("int32 3.5") << DType::Int32 << "3.5" << int(ErrorCode::ParseError) << "not an integer";
         QTest::newRow("int32 abc") << DType::Int32 << "abc" << int(ErrorCode::ParseError) << "'abc'";
         QTest::newRow("int32 minus") << DType::Int32 << "-" << int(ErrorCode::ParseError) << "int32";
         QTest::newRow("float32 abc") << DType::Float32 << "abc" << int(ErrorCode::ParseError) << "float32";
         QTest::newRow("float32 1e39") << DType::Float32 << "1e39" << int(ErrorCode::OutOfRange) << "overflows float32";
-        QTest::newRow("float16 70000") << DType::Float16 << "70000" << int(ErrorCode::OutOfRange) << "overflows float16";
+        QTest::newRow("float16 70000") << DType::Float16 << "70000" << int(ErrorCode::OutOfRange)
+                                       << "overflows float16";
         QTest::newRow("float64 1.2.3") << DType::Float64 << "1.2.3" << int(ErrorCode::ParseError) << "'1.2.3'";
         QTest::newRow("empty") << DType::Float64 << "  " << int(ErrorCode::ParseError) << "empty";
         QTest::newRow("bool 2") << DType::Bool << "2" << int(ErrorCode::ParseError) << "bool";
@@ -119,8 +148,8 @@ private Q_SLOTS:
         QTest::newRow("300.7 -> int8 wraps") << DType::Int8 << Scalar(300.7) << "44";
         QTest::newRow("-1.5 -> uint8") << DType::UInt8 << Scalar(-1.5) << "255";
         QTest::newRow("-2.9 -> int32 truncates") << DType::Int32 << Scalar(-2.9) << "-2";
-        QTest::newRow("int 258 -> uint8") << DType::UInt8 << Scalar(std::int64_t{258}) << "2";
-        QTest::newRow("int -1 -> uint16") << DType::UInt16 << Scalar(std::int64_t{-1}) << "65535";
+        QTest::newRow("int 258 -> uint8") << DType::UInt8 << Scalar(std::int64_t {258}) << "2";
+        QTest::newRow("int -1 -> uint16") << DType::UInt16 << Scalar(std::int64_t {-1}) << "65535";
         QTest::newRow("nan -> int64") << DType::Int64 << Scalar(std::nan("")) << "-9223372036854775808";
         QTest::newRow("1e20 -> int8") << DType::Int8 << Scalar(1e20) << "0";
         QTest::newRow("nan -> bool") << DType::Bool << Scalar(std::nan("")) << "True";
@@ -130,7 +159,8 @@ private Q_SLOTS:
         QTest::newRow("65519 -> float16") << DType::Float16 << Scalar(65519.0) << "65500.0";
         QTest::newRow("65520 -> float16 inf") << DType::Float16 << Scalar(65520.0) << "inf";
         QTest::newRow("1e39 -> float32 inf") << DType::Float32 << Scalar(1e39) << "inf";
-        QTest::newRow("uint64 max -> float64") << DType::Float64 << Scalar(~std::uint64_t{0}) << "1.8446744073709552e+19";
+        QTest::newRow("uint64 max -> float64")
+            << DType::Float64 << Scalar(~std::uint64_t {0}) << "1.8446744073709552e+19";
         QTest::newRow("float -> complex64") << DType::Complex64 << Scalar(2.0) << "(2+0j)";
     }
     void numpyCasts()
@@ -170,10 +200,10 @@ private Q_SLOTS:
 
     void equality()
     {
-        QVERIFY(scalarEquals(Scalar(std::int64_t{3}), Scalar(3.0)));
+        QVERIFY(scalarEquals(Scalar(std::int64_t {3}), Scalar(3.0)));
         QVERIFY(!scalarEquals(Scalar(std::nan("")), Scalar(std::nan(""))));
-        QVERIFY(scalarEquals(Scalar(std::complex<double>(2, 0)), Scalar(std::uint64_t{2})));
-        QVERIFY(!scalarEquals(Scalar(true), Scalar(std::int64_t{2})));
+        QVERIFY(scalarEquals(Scalar(std::complex<double>(2, 0)), Scalar(std::uint64_t {2})));
+        QVERIFY(!scalarEquals(Scalar(true), Scalar(std::int64_t {2})));
     }
 };
 

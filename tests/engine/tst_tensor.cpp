@@ -24,10 +24,10 @@ private Q_SLOTS:
         Tensor a = Tensor::fromValues(*m_rt, Device::cpu(), DType::Float64, {2, 3}, range(6));
         Tensor t = a.transpose();
         Tensor row = a.select(0, 1);
-        const V at{2, 1}; // t[2, 1] is a[1, 2]
+        const V at {2, 1}; // t[2, 1] is a[1, 2]
         t.setFromText(at, "99");
-        QCOMPARE(doubles(a), (D{0, 1, 2, 3, 4, 99}));
-        QCOMPARE(doubles(row), (D{3, 4, 99}));
+        QCOMPARE(doubles(a), (D {0, 1, 2, 3, 4, 99}));
+        QCOMPARE(doubles(row), (D {3, 4, 99}));
         QCOMPARE(t.data(), a.data());
         QCOMPARE(&t.buffer(), &a.buffer());
     }
@@ -36,39 +36,39 @@ private Q_SLOTS:
     {
         Tensor a = Tensor::fromValues(*m_rt, Device::cpu(), DType::Int32, {5}, range(5));
         Tensor rev = a.slice(0, std::nullopt, std::nullopt, -1);
-        QCOMPARE(doubles(rev), (D{4, 3, 2, 1, 0}));
-        const V i0{0};
+        QCOMPARE(doubles(rev), (D {4, 3, 2, 1, 0}));
+        const V i0 {0};
         rev.setFromText(i0, "-1");
-        QCOMPARE(doubles(a), (D{0, 1, 2, 3, -1}));
+        QCOMPARE(doubles(a), (D {0, 1, 2, 3, -1}));
 
-        const V shape{3, 5};
+        const V shape {3, 5};
         Tensor b = a.broadcastTo(shape);
-        QCOMPARE(b.strides(), (V{0, 4}));
+        QCOMPARE(b.strides(), (V {0, 4}));
         QCOMPARE(doubles(b.select(0, 2)), doubles(a));
         QVERIFY(b.readOnly()); // NumPy's broadcast_to views are read-only too
-        const V at{1, 1};
+        const V at {1, 1};
         QCOMPARE(codeOf([&] { b.setFromText(at, "5"); }), std::optional(ErrorCode::ReadOnly));
     }
 
     void reinterpretSeesTheSameBytes()
     {
-        Tensor f = Tensor::fromValues(*m_rt, Device::cpu(), DType::Float32, {2}, std::vector<Scalar>{1.0, -2.0});
+        Tensor f = Tensor::fromValues(*m_rt, Device::cpu(), DType::Float32, {2}, std::vector<Scalar> {1.0, -2.0});
         Tensor bits = f.view(DType::UInt32);
         QCOMPARE(std::get<std::uint64_t>(bits.getFlat(0)), std::uint64_t(0x3F800000));
         QCOMPARE(std::get<std::uint64_t>(bits.getFlat(1)), std::uint64_t(0xC0000000));
         Tensor halves = f.view(DType::Int16);
-        QCOMPARE(halves.shape(), (V{4}));
+        QCOMPARE(halves.shape(), (V {4}));
     }
 
     void readOnlyRefusedUnlessForced()
     {
         Tensor a = Tensor::fromValues(*m_rt, Device::cpu(), DType::Float32, {3}, range(3)).asReadOnly();
-        const V i{1};
+        const V i {1};
         const auto code = codeOf([&] { a.setFromText(i, "5"); });
         QCOMPARE(code, std::optional(ErrorCode::ReadOnly));
-        QCOMPARE(doubles(a), (D{0, 1, 2})); // nothing changed
+        QCOMPARE(doubles(a), (D {0, 1, 2})); // nothing changed
         a.setFromText(i, "5", WriteMode::Force);
-        QCOMPARE(doubles(a), (D{0, 5, 2}));
+        QCOMPARE(doubles(a), (D {0, 5, 2}));
     }
 
     void badEditsChangeNothing_data()
@@ -84,15 +84,15 @@ private Q_SLOTS:
         QFETCH(QString, text);
         QFETCH(int, code);
         Tensor a = Tensor::fromValues(*m_rt, Device::cpu(), DType::Int8, {3}, range(3));
-        const V i{1};
+        const V i {1};
         QCOMPARE(codeOf([&] { a.setFromText(i, text.toStdString()); }), std::optional(ErrorCode(code)));
-        QCOMPARE(doubles(a), (D{0, 1, 2}));
+        QCOMPARE(doubles(a), (D {0, 1, 2}));
     }
 
     void badIndex()
     {
         Tensor a = Tensor::zeros(*m_rt, Device::cpu(), DType::Float32, {2, 2});
-        const V tooFar{0, 2};
+        const V tooFar {0, 2};
         QCOMPARE(codeOf([&] { a.get(tooFar); }), std::optional(ErrorCode::OutOfRange));
         // The index is checked before the text: a bad index is reported even with bad text.
         QCOMPARE(codeOf([&] { a.setFromText(tooFar, "abc"); }), std::optional(ErrorCode::OutOfRange));
@@ -116,10 +116,10 @@ private Q_SLOTS:
         Tensor d = Tensor::fromValues(*m_rt, gpu, DType::Float16, {2, 2}, range(4));
         QVERIFY(d.device().emulated);
         QCOMPARE(codeOf([&] { (void)d.buffer().hostData(); }), std::optional(ErrorCode::Unsupported));
-        const V at{1, 0};
+        const V at {1, 0};
         d.setFromText(at, "0.5");
         QCOMPARE(asDouble(d.get(at)), 0.5);
-        QCOMPARE(doubles(d.transpose()), (D{0, 0.5, 1, 3})); // strided read stages through the host
+        QCOMPARE(doubles(d.transpose()), (D {0, 0.5, 1, 3})); // strided read stages through the host
         std::size_t read = 0;
         (void)d.transpose().contiguousBytes(&read);
         QCOMPARE(read, std::size_t(8)); // one transfer of the extent
@@ -127,7 +127,9 @@ private Q_SLOTS:
 
     void fromValuesChecksCount()
     {
-        QCOMPARE(codeOf([&] { Tensor::fromValues(*m_rt, Device::cpu(), DType::Float32, {2, 2}, range(3)); }),
+        QCOMPARE(codeOf([&] {
+                     Tensor::fromValues(*m_rt, Device::cpu(), DType::Float32, {2, 2}, range(3));
+                 }),
                  std::optional(ErrorCode::InvalidArgument));
     }
 

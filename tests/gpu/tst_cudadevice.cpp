@@ -91,7 +91,7 @@ int main()
     // Out of memory is an error, not a crash.
     bool oom = false;
     try {
-        Tensor::empty(runtime, gpu, DType::Float64, {std::int64_t{1} << 50});
+        Tensor::empty(runtime, gpu, DType::Float64, {std::int64_t {1} << 50});
     } catch (const Error &e) {
         oom = e.code() == ErrorCode::OutOfMemory || e.code() == ErrorCode::DeviceError;
         std::printf("ok   huge allocation refused: %s\n", e.what());

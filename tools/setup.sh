@@ -16,7 +16,7 @@ PACKAGES=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     pybind11-dev python3-dev python3-numpy python3-torch
     python3-venv python3-pip libopenblas0-pthread libxxhash-dev
-    xvfb xauth clang-format
+    xvfb xauth fonts-dejavu-core clang-format
 )
 
 say() { printf 'memscope setup: %s\n' "$*"; }
@@ -39,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         SUDO=(sudo)
     fi
     "${SUDO[@]}" apt-get update -qq || die "apt-get update failed (network or sources.list?)"
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends \
+    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq \
         "${missing[@]}" >/dev/null || die "apt-get could not install: ${missing[*]}"
 fi
 

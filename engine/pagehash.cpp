@@ -3,14 +3,32 @@
 
 namespace memscope::engine {
 
+#if defined(MEMSCOPE_HAVE_AVX2_PAGEHASH)
+namespace {
+bool useAvx2()
+{
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    return avx2;
+}
+} // namespace
+#endif
+
 void hashPages(const std::byte *data, std::size_t n, std::size_t pageSize, std::uint64_t *out)
 {
 #if defined(MEMSCOPE_HAVE_AVX2_PAGEHASH)
-    static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2)
+    if (useAvx2())
         return detail::hashPagesAvx2(data, n, pageSize, out);
 #endif
     detail::hashPagesGeneric(data, n, pageSize, out);
+}
+
+std::uint64_t hashBytes(const std::byte *data, std::size_t n)
+{
+#if defined(MEMSCOPE_HAVE_AVX2_PAGEHASH)
+    if (useAvx2())
+        return detail::hashBytesAvx2(data, n);
+#endif
+    return detail::hashBytesGeneric(data, n);
 }
 
 } // namespace memscope::engine

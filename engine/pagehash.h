@@ -11,9 +11,14 @@ namespace memscope::engine {
 /// build of XXH3 when the processor has it: twice the SSE2 speed here.
 void hashPages(const std::byte *data, std::size_t n, std::size_t pageSize, std::uint64_t *out);
 
+/// XXH3-64 of all `n` bytes.
+std::uint64_t hashBytes(const std::byte *data, std::size_t n);
+
 namespace detail {
 void hashPagesGeneric(const std::byte *data, std::size_t n, std::size_t pageSize, std::uint64_t *out);
 void hashPagesAvx2(const std::byte *data, std::size_t n, std::size_t pageSize, std::uint64_t *out);
+std::uint64_t hashBytesGeneric(const std::byte *data, std::size_t n);
+std::uint64_t hashBytesAvx2(const std::byte *data, std::size_t n);
 } // namespace detail
 
 } // namespace memscope::engine

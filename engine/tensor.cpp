@@ -2,6 +2,7 @@
 #include "engine/tensor.h"
 
 #include "engine/error.h"
+#include "engine/gather.h"
 #include "engine/runtime.h"
 
 #include <cstring>
@@ -120,19 +121,7 @@ std::vector<std::byte> Tensor::contiguousBytes(std::size_t *bytesRead) const
         if (bytesRead)
             *bytesRead = staging.size();
     }
-    std::vector<std::int64_t> idx(shape().size(), 0);
-    const std::int64_t base = m_layout.offset - bounds.lo;
-    std::int64_t off = base;
-    for (std::size_t i = 0; i < n; ++i) {
-        std::memcpy(out.data() + i * item, src + off, item);
-        for (std::size_t d = idx.size(); d-- > 0;) { // odometer, C order, offset kept incrementally
-            off += strides()[d];
-            if (++idx[d] < shape()[d])
-                break;
-            off -= strides()[d] * shape()[d];
-            idx[d] = 0;
-        }
-    }
+    gatherStrided(src + (m_layout.offset - bounds.lo), shape(), strides(), item, out.data());
     return out;
 }
 

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/device.h"
+#include "engine/dtype.h"
+#include "engine/overlap.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace memscope::engine {
+
+enum class Framework { NumPy, Torch, TensorFlow, Jax, CuPy, MemScope, Other };
+std::string_view frameworkName(Framework f);
+
+/// The allocation a view belongs to, when the framework tells (a torch
+/// storage, the root of a NumPy base chain).
+struct Allocation
+{
+    bool known = false;
+    Address base = 0;
+    std::uint64_t size = 0;
+};
+
+/// What an adapter observed about one Python-visible object, read from the
+/// object itself (data pointer, strides, dtype, device) while it was alive.
+struct MemoryFact
+{
+    std::uint64_t objectId = 0;     ///< Python id() at the time of the snapshot
+    std::vector<std::string> names; ///< names bound to the object, sorted
+    Framework framework = Framework::Other;
+    std::string typeName;    ///< "numpy.ndarray", "torch.Tensor", "EagerTensor"
+    std::string unsupported; ///< why no memory facts could be read; empty when they could
+
+    DType dtype = DType::Float64;
+    std::vector<std::int64_t> shape;
+    std::vector<std::int64_t> strides; ///< bytes
+    Address data = 0;                  ///< address of element [0, ..., 0]
+    Device device;
+    bool readOnly = false;
+    Allocation allocation;
+    std::vector<std::string> flags; ///< "requires_grad", "conj", "neg", ...
+
+    /// Packed C-order element bytes (a copy), when the object was small enough
+    /// and readable; empty otherwise. `valuesCaptured` tells the two apart for
+    /// zero-size objects.
+    std::vector<std::byte> values;
+    bool valuesCaptured = false;
+    /// XXH3 of the packed element bytes, for objects too large to copy but
+    /// small enough to hash; lets copies be recognised by content.
+    std::uint64_t valueHash = 0;
+    bool valueHashed = false;
+
+    bool isSupported() const { return unsupported.empty(); }
+    std::int64_t numel() const;
+    std::int64_t itemSize() const { return static_cast<std::int64_t>(engine::itemSize(dtype)); }
+    std::int64_t nbytes() const { return numel() * itemSize(); }
+    PlacedView placed() const { return {data, itemSize(), shape, strides}; }
+    /// The bytes the object touches, [lo, hi); lo == hi for zero-size objects.
+    std::pair<Address, Address> extent() const { return placed().bounds(); }
+    std::string label() const; ///< first name, else "<type at 0x...>"
+};
+
+} // namespace memscope::engine

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/snapshot.h"
+
+#include "engine/scalar.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace memscope::engine {
+
+namespace {
+
+// Values equal after casting each element of `a` to `b`'s dtype (NumPy's
+// astype), NaN equal to NaN: a converted copy of an array with NaNs is still a copy.
+bool valuesEqualAfterCast(const MemoryFact &a, const MemoryFact &b)
+{
+    const auto n = static_cast<std::size_t>(a.numel());
+    const auto ia = static_cast<std::size_t>(a.itemSize());
+    const auto ib = static_cast<std::size_t>(b.itemSize());
+    std::byte cast[16];
+    for (std::size_t i = 0; i < n; ++i) {
+        storeScalar(b.dtype, loadScalar(a.dtype, a.values.data() + i * ia), cast);
+        const std::byte *other = b.values.data() + i * ib;
+        if (std::memcmp(cast, other, ib) == 0)
+            continue;
+        const Scalar x = loadScalar(b.dtype, cast);
+        const Scalar y = loadScalar(b.dtype, other);
+        if (!scalarEquals(x, y)) {
+            const auto *dx = std::get_if<double>(&x);
+            const auto *dy = std::get_if<double>(&y);
+            if (!(dx && dy && std::isnan(*dx) && std::isnan(*dy)))
+                return false;
+        }
+    }
+    return true;
+}
+
+struct Region
+{
+    Device device;
+    Address lo;
+    Address hi;
+};
+
+} // namespace
+
+int Snapshot::indexOf(std::string_view name) const
+{
+    for (std::size_t i = 0; i < facts.size(); ++i)
+        if (std::find(facts[i].names.begin(), facts[i].names.end(), name) != facts[i].names.end())
+            return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<const FactRelation *> Snapshot::relationsOf(int i) const
+{
+    std::vector<const FactRelation *> out;
+    for (const FactRelation &r : relations)
+        if (r.from == i || r.to == i)
+            out.push_back(&r);
+    return out;
+}
+
+Relation relateFacts(const MemoryFact &a, const MemoryFact &b)
+{
+    if (!a.isSupported() || !b.isSupported())
+        return Relation::Unrelated;
+    if (a.device == b.device && viewsOverlap(a.placed(), b.placed()) != Overlap::No)
+        return Relation::Alias;
+    if (a.shape != b.shape)
+        return Relation::Unrelated;
+    bool equal = false;
+    if (a.dtype == b.dtype && a.valuesCaptured && b.valuesCaptured)
+        equal = a.values == b.values;
+    else if (a.dtype == b.dtype && a.valueHashed && b.valueHashed)
+        equal = a.valueHash == b.valueHash;
+    else if (a.valuesCaptured && b.valuesCaptured)
+        equal = valuesEqualAfterCast(a, b);
+    if (!equal)
+        return Relation::Unrelated;
+    if (a.device != b.device)
+        return Relation::Transfer;
+    return a.dtype == b.dtype ? Relation::Copy : Relation::Convert;
+}
+
+SnapshotBuilder::SnapshotBuilder(ChangeOptions options)
+    : m_tracker(options)
+{
+}
+
+std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> facts, const StepInfo &step,
+                                                       const HostBytes &hostBytes)
+{
+    auto s = std::make_shared<Snapshot>();
+    s->step = ++m_step;
+    s->statement = step.statement;
+    s->facts = std::move(facts);
+
+    std::vector<AliasInput> inputs;
+    inputs.reserve(s->facts.size());
+    for (const MemoryFact &f : s->facts) {
+        // An unsupported object has no bytes to compare: a zero-size view groups alone.
+        static const std::int64_t kEmpty[] = {0};
+        inputs.push_back(
+            {f.device, f.isSupported() ? f.placed() : PlacedView{0, 1, std::span(kEmpty), std::span(kEmpty)}});
+    }
+    s->aliases = groupAliases(inputs);
+    for (const auto &members : s->aliases.members()) {
+        for (std::size_t i = 0; i < members.size(); ++i)
+            for (std::size_t j = i + 1; j < members.size(); ++j) {
+                const MemoryFact &a = s->facts[static_cast<std::size_t>(members[i])];
+                const MemoryFact &b = s->facts[static_cast<std::size_t>(members[j])];
+                if (viewsOverlap(a.placed(), b.placed()) == Overlap::No)
+                    continue; // same group only through a third object
+                const auto [alo, ahi] = a.extent();
+                const auto [blo, bhi] = b.extent();
+                const std::uint64_t shared = std::min(ahi, bhi) - std::max(alo, blo);
+                s->relations.push_back({members[i], members[j], Relation::Alias, shared, Direction::H2H, {}});
+            }
+    }
+
+    linkProvenance(*s, step);
+    detectChanges(*s, hostBytes);
+    m_latest = s;
+    return s;
+}
+
+void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
+{
+    // Objects gone from the namespace take their origin with them.
+    std::map<std::uint64_t, Origin> kept;
+    for (const MemoryFact &f : s.facts) {
+        auto it = m_origins.find(f.objectId);
+        if (it != m_origins.end())
+            kept.insert(*it);
+    }
+    m_origins.swap(kept);
+
+    for (const Assignment &as : step.assignments) {
+        const int to = s.indexOf(as.name);
+        if (to < 0)
+            continue;
+        const MemoryFact &created = s.facts[static_cast<std::size_t>(to)];
+        // A name rebound to an object that already existed (b = a) keeps the object's origin.
+        if (!m_origins.contains(created.objectId))
+            m_origins[created.objectId] = {s.step, step.statement, as.referenced};
+        for (const std::string &ref : as.referenced) {
+            const int from = s.indexOf(ref);
+            if (from < 0 || from == to)
+                continue;
+            const MemoryFact &source = s.facts[static_cast<std::size_t>(from)];
+            Relation r = relateFacts(source, created);
+            if (r == Relation::Unrelated)
+                r = Relation::Derived; // computed from it, values differ
+            FactRelation fr{from, to, r, 0, directionBetween(source.device, created.device), step.statement};
+            if (r == Relation::Copy || r == Relation::Convert || r == Relation::Transfer) {
+                fr.bytes = static_cast<std::uint64_t>(created.nbytes());
+                s.traffic[static_cast<std::size_t>(fr.direction)] += fr.bytes;
+            } else if (r == Relation::Alias) {
+                const auto [alo, ahi] = source.extent();
+                const auto [blo, bhi] = created.extent();
+                fr.bytes = std::min(ahi, bhi) - std::max(alo, blo);
+            }
+            s.relations.push_back(std::move(fr));
+        }
+    }
+    s.origins.reserve(s.facts.size());
+    for (const MemoryFact &f : s.facts) {
+        auto it = m_origins.find(f.objectId);
+        s.origins.push_back(it == m_origins.end() ? Origin{} : it->second);
+    }
+}
+
+void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
+{
+    s.changed.assign(s.facts.size(), {});
+    s.changesExact.assign(s.facts.size(), true);
+    constexpr std::int64_t kLimit = std::int64_t{1} << 20;
+
+    // Host memory: track maximal regions (allocations merged where they
+    // overlap), then map changed bytes onto each object's elements.
+    std::vector<Region> regions;
+    for (const MemoryFact &f : s.facts) {
+        if (!f.isSupported() || f.numel() == 0 || !f.device.isCpu())
+            continue;
+        auto [lo, hi] = f.extent();
+        if (f.allocation.known) {
+            lo = std::min(lo, f.allocation.base);
+            hi = std::max(hi, f.allocation.base + f.allocation.size);
+        }
+        regions.push_back({f.device, lo, hi});
+    }
+    std::sort(regions.begin(), regions.end(), [](const Region &a, const Region &b) { return a.lo < b.lo; });
+    std::vector<Region> merged;
+    for (const Region &r : regions) {
+        if (!merged.empty() && r.lo < merged.back().hi)
+            merged.back().hi = std::max(merged.back().hi, r.hi);
+        else
+            merged.push_back(r);
+    }
+    std::map<std::pair<Address, Address>, std::uint64_t> keys;
+    std::vector<ChangeSet> changes;
+    for (const Region &r : merged) {
+        const auto id = std::make_pair(r.lo, r.hi);
+        auto it = m_regionKeys.find(id);
+        const std::uint64_t key = it != m_regionKeys.end() ? it->second : m_nextRegionKey++;
+        keys[id] = key;
+        const auto bytes = hostBytes(r.device, r.lo, r.hi - r.lo);
+        changes.push_back(bytes.empty() ? ChangeSet{} : m_tracker.observe(key, bytes));
+    }
+    // Regions no longer present are forgotten (their memory may be reused).
+    for (const auto &[id, key] : m_regionKeys)
+        if (!keys.contains(id))
+            m_tracker.forget(key);
+    m_regionKeys.swap(keys);
+
+    for (std::size_t i = 0; i < s.facts.size(); ++i) {
+        const MemoryFact &f = s.facts[i];
+        if (!f.isSupported() || f.numel() == 0)
+            continue;
+        if (f.device.isCpu()) {
+            const auto [lo, hi] = f.extent();
+            auto r = std::upper_bound(merged.begin(), merged.end(), lo,
+                                      [](Address v, const Region &reg) { return v < reg.lo; });
+            if (r == merged.begin())
+                continue;
+            --r;
+            const ChangeSet &cs = changes[static_cast<std::size_t>(r - merged.begin())];
+            if (!cs.changed())
+                continue;
+            Layout l{f.dtype, static_cast<std::int64_t>(f.data - r->lo), f.shape, f.strides};
+            s.changed[i] = changedElements(l, cs.ranges, kLimit);
+            s.changesExact[i] = cs.exact;
+            continue;
+        }
+        // Device memory: compare captured values with the same object's last ones.
+        if (!m_latest || !f.valuesCaptured)
+            continue;
+        for (const MemoryFact &old : m_latest->facts) {
+            if (old.objectId != f.objectId || !old.valuesCaptured || old.values.size() != f.values.size() ||
+                old.dtype != f.dtype || old.data != f.data)
+                continue;
+            const auto item = static_cast<std::size_t>(f.itemSize());
+            for (std::size_t e = 0; e * item < f.values.size(); ++e)
+                if (std::memcmp(old.values.data() + e * item, f.values.data() + e * item, item) != 0)
+                    s.changed[i].push_back(static_cast<std::int64_t>(e));
+            break;
+        }
+    }
+}
+
+} // namespace memscope::engine

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/aliasanalysis.h"
+#include "engine/changetracker.h"
+#include "engine/event.h"
+#include "engine/memoryfact.h"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace memscope::engine {
+
+/// What one statement bound, read from its AST: `t = torch.tensor(a)` binds
+/// "t" and references "a" (and "torch", which is no tensor and is ignored).
+struct Assignment
+{
+    std::string name;
+    std::vector<std::string> referenced;
+};
+
+struct StepInfo
+{
+    std::string statement;
+    std::vector<Assignment> assignments;
+};
+
+/// Where an object came from: the statement that bound it first.
+struct Origin
+{
+    int step = -1; ///< -1: present before MemScope looked (or bound by a non-assignment)
+    std::string statement;
+    std::vector<std::string> referenced;
+};
+
+/// An observed relation between two facts of one snapshot.
+struct FactRelation
+{
+    int from = -1; ///< the referenced (source) object
+    int to = -1;   ///< the created object
+    Relation relation = Relation::Unrelated;
+    std::uint64_t bytes = 0; ///< bytes moved (copy/convert/transfer) or shared (alias)
+    Direction direction = Direction::H2H;
+    std::string statement; ///< non-empty when provenance links the two
+};
+
+/// One step's picture: immutable once built, shared by every view of it.
+struct Snapshot
+{
+    int step = 0;
+    std::string statement;
+    std::vector<MemoryFact> facts;
+    std::vector<Origin> origins;   ///< per fact
+    AliasGroups aliases;           ///< per fact
+    std::vector<FactRelation> relations;
+    std::vector<std::vector<std::int64_t>> changed; ///< per fact: flat indices changed by this step
+    std::vector<bool> changesExact;                 ///< per fact: false when page-granular
+    std::array<std::uint64_t, 4> traffic{};         ///< bytes per Direction caused by this step
+
+    int indexOf(std::string_view name) const;
+    /// Relations involving fact `i`.
+    std::vector<const FactRelation *> relationsOf(int i) const;
+};
+
+/// Observed relation of two facts: alias when they share bytes in one address
+/// space; otherwise copy / convert / transfer when their values are equal
+/// (after casting `a` to `b`'s dtype); unrelated else. Never by function name.
+Relation relateFacts(const MemoryFact &a, const MemoryFact &b);
+
+/// Host bytes [base, base + size) of `device`, or an empty span when they
+/// cannot be read (device memory, no longer alive).
+using HostBytes = std::function<std::span<const std::byte>(const Device &device, Address base, std::uint64_t size)>;
+
+/// Builds one Snapshot per step and remembers what it needs across steps:
+/// contents for change detection and where each object came from.
+class SnapshotBuilder
+{
+public:
+    explicit SnapshotBuilder(ChangeOptions options = {});
+
+    std::shared_ptr<const Snapshot> build(std::vector<MemoryFact> facts, const StepInfo &step,
+                                          const HostBytes &hostBytes);
+    std::shared_ptr<const Snapshot> latest() const { return m_latest; }
+    int stepCount() const { return m_step; }
+
+private:
+    void detectChanges(Snapshot &s, const HostBytes &hostBytes);
+    void linkProvenance(Snapshot &s, const StepInfo &step);
+
+    ChangeTracker m_tracker;
+    int m_step = 0;
+    std::map<std::uint64_t, Origin> m_origins; ///< by object id; objects are kept alive while listed
+    std::map<std::pair<Address, Address>, std::uint64_t> m_regionKeys;
+    std::uint64_t m_nextRegionKey = 0;
+    std::shared_ptr<const Snapshot> m_latest;
+};
+
+} // namespace memscope::engine

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/python/adapters.h"
+
+#include "app/python/dlpack.h"
+#include "engine/error.h"
+#include "engine/gather.h"
+#include "engine/pagehash.h"
+#include "engine/tensor.h"
+
+#include <algorithm>
+#include <map>
+
+namespace py = pybind11;
+using namespace memscope::engine;
+
+namespace memscope::python {
+
+namespace {
+
+// The module object if `name` is already imported, else None. Never imports.
+py::object loadedModule(const char *name)
+{
+    py::dict modules = py::module_::import("sys").attr("modules");
+    return modules.contains(name) ? py::object(modules[name]) : py::none();
+}
+
+bool isInstance(py::handle obj, py::handle module, const char *attr)
+{
+    if (module.is_none() || !py::hasattr(module, attr))
+        return false;
+    return py::isinstance(obj, module.attr(attr));
+}
+
+std::string typeNameOf(py::handle obj)
+{
+    py::handle type = py::type::handle_of(obj);
+    return py::str(type.attr("__module__")).cast<std::string>() + "." +
+           py::str(type.attr("__qualname__")).cast<std::string>();
+}
+
+std::vector<std::int64_t> toInts(py::handle seq)
+{
+    std::vector<std::int64_t> out;
+    for (py::handle v : seq)
+        out.push_back(v.cast<std::int64_t>());
+    return out;
+}
+
+std::vector<std::int64_t> contiguousStrides(const std::vector<std::int64_t> &shape, DType dtype)
+{
+    return Layout::contiguous(dtype, shape).strides;
+}
+
+// Copies (small) or hashes (contiguous, larger) the values of a host view.
+void captureHostValues(MemoryFact &f, const AdapterOptions &options)
+{
+    if (!f.isSupported() || !f.device.isCpu())
+        return;
+    const auto bytes = static_cast<std::size_t>(f.nbytes());
+    const auto *first = reinterpret_cast<const std::byte *>(f.data);
+    if (bytes <= options.valueLimit) {
+        f.values.resize(bytes);
+        gatherStrided(first, f.shape, f.strides, static_cast<std::size_t>(f.itemSize()), f.values.data());
+        f.valuesCaptured = true;
+        f.valueHash = hashBytes(f.values.data(), f.values.size());
+        f.valueHashed = true;
+    } else if (bytes <= options.hashLimit && Layout{f.dtype, 0, f.shape, f.strides}.isCContiguous()) {
+        f.valueHash = hashBytes(first, bytes);
+        f.valueHashed = true;
+    }
+}
+
+// NumPy dtype -> DType, or a reason it is not supported.
+std::optional<DType> numpyDType(py::handle dtype, std::string &why)
+{
+    const auto name = py::str(dtype.attr("name")).cast<std::string>();
+    if (!dtype.attr("fields").is_none()) {
+        why = "structured dtype " + py::str(dtype).cast<std::string>() + " has no single element type";
+        return std::nullopt;
+    }
+    if (name == "bfloat16")
+        return DType::BFloat16; // ml_dtypes, as TensorFlow uses it
+    const auto byteorder = py::str(dtype.attr("byteorder")).cast<std::string>();
+    if (byteorder == ">") {
+        why = "byte-swapped (big-endian) " + name + ": MemScope reads native byte order only";
+        return std::nullopt;
+    }
+    try {
+        return parseDType(name);
+    } catch (const Error &) {
+        why = "dtype " + name + " is not a numeric type MemScope shows";
+        return std::nullopt;
+    }
+}
+
+// Facts of anything with a NumPy __array_interface__ (an ndarray, or the
+// zero-copy view of a TensorFlow CPU tensor).
+void fillFromArrayInterface(MemoryFact &f, py::handle array)
+{
+    py::dict ai = array.attr("__array_interface__");
+    py::tuple data = ai["data"];
+    f.data = data[0].cast<Address>();
+    f.readOnly = data[1].cast<bool>();
+    f.shape = toInts(ai["shape"]);
+    const py::object strides = ai.contains("strides") ? py::object(ai["strides"]) : py::none();
+    f.strides = strides.is_none() ? contiguousStrides(f.shape, f.dtype) : toInts(strides);
+}
+
+MemoryFact numpyFact(py::handle a, const AdapterOptions &options)
+{
+    MemoryFact f;
+    f.framework = Framework::NumPy;
+    f.typeName = typeNameOf(a);
+    std::string why;
+    const auto dtype = numpyDType(a.attr("dtype"), why);
+    if (!dtype) {
+        f.unsupported = why;
+        return f;
+    }
+    f.dtype = *dtype;
+    fillFromArrayInterface(f, a);
+    // The allocation: the root of the base chain, when that root owns its data.
+    py::object root = py::reinterpret_borrow<py::object>(a);
+    py::object np = loadedModule("numpy");
+    while (isInstance(root.attr("base"), np, "ndarray"))
+        root = root.attr("base");
+    if (root.attr("base").is_none()) {
+        py::dict ai = root.attr("__array_interface__");
+        f.allocation = {true, py::tuple(ai["data"])[0].cast<Address>(), root.attr("nbytes").cast<std::uint64_t>()};
+    }
+    captureHostValues(f, options);
+    return f;
+}
+
+MemoryFact torchFact(py::handle t, const AdapterOptions &options)
+{
+    MemoryFact f;
+    f.framework = Framework::Torch;
+    f.typeName = typeNameOf(t);
+    const auto layout = py::str(t.attr("layout")).cast<std::string>();
+    if (layout != "torch.strided") {
+        f.unsupported = layout + " tensors have no single strided buffer";
+        return f;
+    }
+    const auto dtypeName = py::str(t.attr("dtype")).cast<std::string>();
+    try {
+        f.dtype = parseDType(dtypeName);
+    } catch (const Error &) {
+        f.unsupported = "dtype " + dtypeName + " is not a numeric type MemScope shows";
+        return f;
+    }
+    py::object device = t.attr("device");
+    const auto kind = py::str(device.attr("type")).cast<std::string>();
+    if (kind == "cuda") {
+        f.device = Device::cuda(device.attr("index").is_none() ? 0 : device.attr("index").cast<int>(), false);
+    } else if (kind != "cpu") {
+        f.unsupported = "device " + py::str(device).cast<std::string>() + " is not observed by MemScope";
+        return f;
+    }
+    f.data = t.attr("data_ptr")().cast<Address>();
+    f.shape = toInts(t.attr("shape"));
+    const std::int64_t item = f.itemSize();
+    for (std::int64_t s : toInts(t.attr("stride")()))
+        f.strides.push_back(s * item);
+    // The storage is the allocation. untyped_storage() from torch 2.0; storage() before.
+    try {
+        py::object storage = py::hasattr(t, "untyped_storage") ? t.attr("untyped_storage")() : t.attr("storage")();
+        f.allocation = {true, storage.attr("data_ptr")().cast<Address>(), storage.attr("nbytes")().cast<std::uint64_t>()};
+    } catch (const py::error_already_set &) {
+    }
+    if (t.attr("requires_grad").cast<bool>())
+        f.flags.push_back("requires_grad");
+    if (py::hasattr(t, "is_conj") && t.attr("is_conj")().cast<bool>())
+        f.flags.push_back("conj");
+    if (py::hasattr(t, "is_neg") && t.attr("is_neg")().cast<bool>())
+        f.flags.push_back("neg");
+    if (f.device.isCpu()) {
+        captureHostValues(f, options);
+    } else if (static_cast<std::size_t>(f.nbytes()) <= options.valueLimit) {
+        // A small host copy of device memory, to show and compare values.
+        py::object host = t.attr("detach")().attr("cpu")().attr("contiguous")();
+        const auto *p = reinterpret_cast<const std::byte *>(host.attr("data_ptr")().cast<Address>());
+        f.values.assign(p, p + f.nbytes());
+        f.valuesCaptured = true;
+    }
+    return f;
+}
+
+MemoryFact tensorflowFact(py::handle t, const AdapterOptions &options)
+{
+    MemoryFact f;
+    f.framework = Framework::TensorFlow;
+    f.typeName = typeNameOf(t);
+    f.readOnly = true; // TensorFlow tensors are immutable
+    f.flags.push_back("immutable");
+    const auto dtypeName = py::str(t.attr("dtype").attr("name")).cast<std::string>();
+    try {
+        f.dtype = parseDType(dtypeName);
+    } catch (const Error &) {
+        f.unsupported = "dtype tf." + dtypeName + " is not a numeric type MemScope shows";
+        return f;
+    }
+    const auto device = py::str(t.attr("device")).cast<std::string>();
+    if (device.find("GPU") == std::string::npos && device.find("CPU") != std::string::npos) {
+        // np.asarray(t) is a zero-copy, read-only view through the buffer protocol.
+        py::object view = loadedModule("numpy").attr("asarray")(t);
+        fillFromArrayInterface(f, view);
+        f.readOnly = true;
+        captureHostValues(f, options);
+        return f;
+    }
+    // Other devices: the tensor's own DLPack capsule tells its pointer.
+    try {
+        py::object capsule = loadedModule("tensorflow").attr("experimental").attr("dlpack").attr("to_dlpack")(t);
+        fillFromDlpack(f, capsule);
+        f.readOnly = true;
+    } catch (const std::exception &e) {
+        f.unsupported = std::string("TensorFlow tensor on ") + device + " could not be read: " + e.what();
+    }
+    return f;
+}
+
+MemoryFact cudaArrayInterfaceFact(py::handle x, Framework framework, const AdapterOptions &)
+{
+    MemoryFact f;
+    f.framework = framework;
+    f.typeName = typeNameOf(x);
+    py::dict cai = x.attr("__cuda_array_interface__");
+    std::string why;
+    const auto dtype = numpyDType(loadedModule("numpy").attr("dtype")(cai["typestr"]), why);
+    if (!dtype) {
+        f.unsupported = why;
+        return f;
+    }
+    f.dtype = *dtype;
+    py::tuple data = cai["data"];
+    f.data = data[0].cast<Address>();
+    f.readOnly = data[1].cast<bool>();
+    f.shape = toInts(cai["shape"]);
+    const py::object strides = cai.contains("strides") ? py::object(cai["strides"]) : py::none();
+    f.strides = strides.is_none() ? contiguousStrides(f.shape, f.dtype) : toInts(strides);
+    f.device = Device::cuda(py::hasattr(x, "device") ? x.attr("device").attr("id").cast<int>() : 0, false);
+    return f;
+}
+
+MemoryFact jaxFact(py::handle x, const AdapterOptions &options)
+{
+    MemoryFact f;
+    f.framework = Framework::Jax;
+    f.typeName = typeNameOf(x);
+    f.readOnly = true; // jax arrays are immutable
+    std::string why;
+    const auto dtype = numpyDType(x.attr("dtype"), why);
+    if (!dtype) {
+        f.unsupported = why;
+        return f;
+    }
+    f.dtype = *dtype;
+    try {
+        f.data = x.attr("unsafe_buffer_pointer")().cast<Address>();
+    } catch (const py::error_already_set &e) {
+        f.unsupported = std::string("no single buffer (sharded array?): ") + e.what();
+        return f;
+    }
+    f.shape = toInts(x.attr("shape"));
+    f.strides = contiguousStrides(f.shape, f.dtype); // jax buffers are dense, row-major
+    py::object devices = x.attr("devices")();
+    py::object dev = py::reinterpret_borrow<py::object>(*devices.begin());
+    const auto platform = py::str(dev.attr("platform")).cast<std::string>();
+    if (platform != "cpu")
+        f.device = Device::cuda(dev.attr("id").cast<int>(), false);
+    captureHostValues(f, options);
+    return f;
+}
+
+MemoryFact memscopeFact(const Tensor &t, const AdapterOptions &options)
+{
+    MemoryFact f;
+    f.framework = Framework::MemScope;
+    f.typeName = "memscope.Tensor";
+    f.dtype = t.dtype();
+    f.shape = t.shape();
+    f.strides = t.strides();
+    f.data = t.data();
+    f.device = t.device();
+    f.readOnly = t.readOnly();
+    f.allocation = {true, t.buffer().base(), t.buffer().size()};
+    if (t.buffer().owner() != Owner::Engine)
+        f.flags.push_back(std::string("wraps ") + std::string(ownerName(t.buffer().owner())) + " memory");
+    if (f.device.isCpu()) {
+        captureHostValues(f, options);
+    } else if (static_cast<std::size_t>(f.nbytes()) <= options.valueLimit) {
+        f.values = t.contiguousBytes();
+        f.valuesCaptured = true;
+    }
+    return f;
+}
+
+} // namespace
+
+std::optional<MemoryFact> inspectObject(py::handle obj, const AdapterOptions &options)
+{
+    try {
+        if (py::isinstance<Tensor>(obj))
+            return memscopeFact(obj.cast<const Tensor &>(), options);
+        if (py::object np = loadedModule("numpy"); isInstance(obj, np, "ndarray"))
+            return numpyFact(obj, options);
+        if (py::object torch = loadedModule("torch"); isInstance(obj, torch, "Tensor"))
+            return torchFact(obj, options);
+        const std::string typeName = typeNameOf(obj);
+        if (typeName.starts_with("tensorflow.") && typeName.ends_with("EagerTensor"))
+            return tensorflowFact(obj, options);
+        if (typeName.starts_with("tensorflow.") && typeName.find("Variable") != std::string::npos) {
+            MemoryFact f;
+            f.framework = Framework::TensorFlow;
+            f.typeName = typeName;
+            f.unsupported = "tf.Variable: its buffer is not exposed without a read (which may copy)";
+            return f;
+        }
+        if (py::object cupy = loadedModule("cupy"); isInstance(obj, cupy, "ndarray"))
+            return cudaArrayInterfaceFact(obj, Framework::CuPy, options);
+        if (py::object jax = loadedModule("jax"); isInstance(obj, jax, "Array"))
+            return jaxFact(obj, options);
+    } catch (const py::error_already_set &e) {
+        MemoryFact f;
+        f.typeName = typeNameOf(obj);
+        f.unsupported = std::string("reading its memory failed: ") + e.what();
+        return f;
+    }
+    return std::nullopt;
+}
+
+std::vector<MemoryFact> scanNamespace(py::dict ns, const AdapterOptions &options, std::vector<py::object> *keepAlive)
+{
+    // Group names by object first: one fact per object, with all its names.
+    std::map<std::uintptr_t, std::pair<py::object, std::vector<std::string>>> objects;
+    for (auto [key, value] : ns) {
+        if (!py::isinstance<py::str>(key))
+            continue;
+        auto name = key.cast<std::string>();
+        if (name.starts_with("_"))
+            continue;
+        auto &entry = objects[reinterpret_cast<std::uintptr_t>(value.ptr())];
+        entry.first = py::reinterpret_borrow<py::object>(value);
+        entry.second.push_back(std::move(name));
+    }
+    std::vector<MemoryFact> facts;
+    for (auto &[id, entry] : objects) {
+        auto fact = inspectObject(entry.first, options);
+        if (!fact)
+            continue;
+        fact->objectId = id;
+        std::sort(entry.second.begin(), entry.second.end());
+        fact->names = std::move(entry.second);
+        facts.push_back(std::move(*fact));
+        if (keepAlive)
+            keepAlive->push_back(entry.first);
+    }
+    std::sort(facts.begin(), facts.end(), [](const MemoryFact &a, const MemoryFact &b) { return a.names < b.names; });
+    return facts;
+}
+
+} // namespace memscope::python

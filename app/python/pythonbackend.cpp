@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/python/pythonbackend.h"
+
+#include "app/python/adapters.h"
+#include "consolesource.h"
+#include "engine/runtime.h"
+#include "engine/snapshot.h"
+
+#include <pybind11/embed.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+namespace py = pybind11;
+using namespace memscope::engine;
+
+namespace memscope::python {
+
+void linkEmbeddedModule(); // embedded.cpp
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// sys.stdout / sys.stderr replacement: text goes to the backend's handler,
+// from whichever Python thread writes it.
+struct OutputSink
+{
+    std::function<void(std::string_view)> emit;
+    OutputStream stream;
+};
+
+HostBytes hostReader()
+{
+    // Called on the interpreter thread with the GIL held, while every object in
+    // the snapshot is referenced: the memory cannot be freed under us.
+    return [](const Device &d, Address base, std::uint64_t size) {
+        return d.isCpu() ? std::span(reinterpret_cast<const std::byte *>(base), size) : std::span<const std::byte>();
+    };
+}
+
+} // namespace
+
+struct PythonBackend::PyState
+{
+    py::object console;
+    py::object consoleModule;
+    py::dict ns;
+    std::vector<py::object> keepAlive; // objects of the latest snapshot
+    std::unique_ptr<SnapshotBuilder> builder;
+};
+
+std::string PythonBackend::defaultExecutable()
+{
+    if (const char *env = std::getenv("MEMSCOPE_PYTHON"); env && *env)
+        return env;
+    return MEMSCOPE_DEFAULT_PYTHON;
+}
+
+std::string PythonBackend::checkInterpreter(const std::string &executable)
+{
+    const std::string command = "'" + executable + "' -c 'import sys; print(sys.version_info[0], sys.version_info[1])' 2>/dev/null";
+    if (executable.find('\'') != std::string::npos)
+        return "the Python path '" + executable + "' contains a quote character";
+    FILE *p = popen(command.c_str(), "r");
+    int major = 0, minor = 0;
+    const int got = p ? std::fscanf(p, "%d %d", &major, &minor) : 0;
+    const int status = p ? pclose(p) : -1;
+    if (got != 2 || status != 0)
+        return "no working Python interpreter at '" + executable + "'";
+    if (major != PY_MAJOR_VERSION || minor != PY_MINOR_VERSION)
+        return "'" + executable + "' is Python " + std::to_string(major) + "." + std::to_string(minor) +
+               ", but MemScope was built against Python " + std::to_string(PY_MAJOR_VERSION) + "." +
+               std::to_string(PY_MINOR_VERSION) + ": choose an environment of Python " +
+               std::to_string(PY_MAJOR_VERSION) + "." + std::to_string(PY_MINOR_VERSION);
+    return {};
+}
+
+PythonBackend::PythonBackend(Runtime &runtime, PythonBackendOptions options)
+    : m_runtime(runtime)
+    , m_options(std::move(options))
+{
+    linkEmbeddedModule();
+    if (m_options.executable.empty())
+        m_options.executable = defaultExecutable();
+    m_moduleState.runtime = &m_runtime;
+    m_moduleState.adapter = m_options.adapter;
+    m_thread = std::thread([this] { threadMain(); });
+}
+
+PythonBackend::~PythonBackend()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_quit = true;
+        m_jobs.clear();
+    }
+    interrupt();
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+std::string PythonBackend::waitForStart()
+{
+    std::unique_lock lock(m_mutex);
+    m_startedCv.wait(lock, [this] { return m_started; });
+    return m_startError;
+}
+
+std::string PythonBackend::environment() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_environment;
+}
+
+void PythonBackend::setOutputHandler(OutputHandler handler)
+{
+    std::lock_guard lock(m_outputMutex);
+    m_output = std::move(handler);
+}
+
+void PythonBackend::emitOutput(OutputStream stream, std::string_view text)
+{
+    std::lock_guard lock(m_outputMutex);
+    if (m_output)
+        m_output(stream, text);
+    else
+        std::fwrite(text.data(), 1, text.size(), stream == OutputStream::Stdout ? stdout : stderr);
+}
+
+void PythonBackend::post(std::function<void()> job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_quit)
+            return;
+        ++m_pending;
+        m_jobs.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+}
+
+int PythonBackend::raiseInterrupt(void *arg)
+{
+    // Runs on the interpreter thread, between bytecodes, with the GIL held.
+    auto *self = static_cast<PythonBackend *>(arg);
+    const std::uint64_t target = self->m_interruptJob.exchange(0);
+    if (target == 0 || target != self->m_currentJob.load())
+        return 0; // that statement already finished: do not hit the next one
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+    return -1;
+}
+
+void PythonBackend::interrupt()
+{
+    const std::uint64_t job = m_currentJob.load();
+    if (job == 0)
+        return;
+    m_interruptJob = job;
+    // Safe from any thread without the GIL; pending calls run on the thread
+    // that initialised Python, which is the interpreter thread.
+    Py_AddPendingCall(&PythonBackend::raiseInterrupt, this);
+}
+
+void PythonBackend::threadMain()
+{
+    const std::string problem = checkInterpreter(m_options.executable);
+    if (!problem.empty()) {
+        std::lock_guard lock(m_mutex);
+        m_startError = problem;
+        m_started = true;
+        m_startedCv.notify_all();
+        return;
+    }
+    if (!std::getenv("TF_CPP_MIN_LOG_LEVEL"))
+        setenv("TF_CPP_MIN_LOG_LEVEL", "2", 0); // TensorFlow's C++ start-up chatter, not the user's output
+
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    config.install_signal_handlers = 0; // Ctrl+C belongs to the GUI
+    config.parse_argv = 0;
+    PyConfig_SetBytesString(&config, &config.program_name, m_options.executable.c_str());
+    PyConfig_SetBytesString(&config, &config.executable, m_options.executable.c_str());
+    try {
+        py::initialize_interpreter(&config, 0, nullptr, false);
+    } catch (const std::exception &e) {
+        std::lock_guard lock(m_mutex);
+        m_startError = std::string("Python did not start: ") + e.what();
+        m_started = true;
+        m_startedCv.notify_all();
+        return;
+    }
+
+    m_py = std::make_unique<PyState>();
+    try {
+        py::module_ memscope = py::module_::import("memscope");
+        installModuleState(memscope, &m_moduleState);
+        py::class_<OutputSink>(memscope, "_OutputSink")
+            .def("write",
+                 [](OutputSink &s, py::str text) {
+                     const auto str = text.cast<std::string>();
+                     s.emit(str);
+                     return py::len(text);
+                 })
+            .def("flush", [](OutputSink &) {})
+            .def("isatty", [](OutputSink &) { return false; })
+            .def("writable", [](OutputSink &) { return true; })
+            .def_property_readonly("encoding", [](OutputSink &) { return "utf-8"; })
+            .def_property_readonly("errors", [](OutputSink &) { return "replace"; });
+        auto makeSink = [this](OutputStream stream) {
+            return py::cast(OutputSink{[this, stream](std::string_view t) { emitOutput(stream, t); }, stream});
+        };
+        py::object out = makeSink(OutputStream::Stdout);
+        py::object err = makeSink(OutputStream::Stderr);
+        py::module_ sys = py::module_::import("sys");
+        sys.attr("stdout") = out;
+        sys.attr("stderr") = err;
+
+        py::module_ types = py::module_::import("types");
+        m_py->consoleModule = types.attr("ModuleType")("memscope._console");
+        py::exec(kConsoleSource, m_py->consoleModule.attr("__dict__"));
+        sys.attr("modules")["memscope._console"] = m_py->consoleModule;
+
+        m_py->ns["__name__"] = "__main__";
+        m_py->ns["__builtins__"] = py::module_::import("builtins");
+        m_py->console = m_py->consoleModule.attr("Console")(m_py->ns, out, err);
+        m_py->builder = std::make_unique<SnapshotBuilder>(m_options.changes);
+
+        std::lock_guard lock(m_mutex);
+        m_environment = "Python " + sys.attr("version").cast<std::string>().substr(0, 6) + " at " +
+                        sys.attr("executable").cast<std::string>() + " (prefix " +
+                        sys.attr("prefix").cast<std::string>() + ")";
+    } catch (const std::exception &e) {
+        std::lock_guard lock(m_mutex);
+        m_startError = std::string("MemScope's console did not start: ") + e.what();
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_started = true;
+        m_startedCv.notify_all();
+    }
+
+    const bool usable = m_startError.empty();
+    for (;;) {
+        std::function<void()> job;
+        {
+            py::gil_scoped_release release; // other Python threads run while we wait
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_quit || !m_jobs.empty(); });
+            if (m_quit)
+                break;
+            job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+        }
+        if (usable) {
+            m_currentJob = ++m_jobCounter;
+            try {
+                job();
+            } catch (const std::exception &e) {
+                emitOutput(OutputStream::Stderr, std::string("MemScope internal error: ") + e.what() + "\n");
+            }
+            m_currentJob = 0;
+        }
+        --m_pending;
+    }
+
+    // Shut down with the GIL held. Finalising waits for non-daemon threads, so
+    // it is skipped when user code left some running (the process is ending).
+    bool finalize = true;
+    try {
+        finalize = py::module_::import("threading").attr("active_count")().cast<int>() <= 1;
+        m_py.reset();
+    } catch (const std::exception &) {
+        finalize = false;
+    }
+    if (finalize)
+        py::finalize_interpreter();
+    else
+        PyEval_SaveThread(); // leave the GIL to the remaining threads
+}
+
+ExecutionResult PythonBackend::resultOfLastStatement(const std::string &fallbackSource)
+{
+    ExecutionResult r;
+    py::object console = m_py->console;
+    const py::object source = console.attr("last_source");
+    r.source = source.is_none() ? fallbackSource : source.cast<std::string>();
+    const py::object error = console.attr("error");
+    if (!error.is_none()) {
+        r.error = error.cast<std::string>();
+        r.status = console.attr("interrupted").cast<bool>() ? ExecutionResult::Status::Interrupted
+                                                            : ExecutionResult::Status::Error;
+    }
+    // The snapshot of the namespace after the statement.
+    try {
+        StepInfo step;
+        step.statement = r.source;
+        for (py::handle item : m_py->consoleModule.attr("assignments")(r.source)) {
+            auto pair = item.cast<py::tuple>();
+            step.assignments.push_back({pair[0].cast<std::string>(), pair[1].cast<std::vector<std::string>>()});
+        }
+        std::vector<py::object> keep;
+        auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep);
+        r.snapshot = m_py->builder->build(std::move(facts), step, hostReader());
+        m_py->keepAlive.swap(keep);
+    } catch (const std::exception &e) {
+        emitOutput(OutputStream::Stderr, std::string("MemScope could not read the namespace: ") + e.what() + "\n");
+    }
+    return r;
+}
+
+void PythonBackend::push(std::string line, Finished done)
+{
+    post([this, line = std::move(line), done = std::move(done)] {
+        const auto started = Clock::now();
+        const bool more = m_py->console.attr("push_line")(line).cast<bool>();
+        ExecutionResult r;
+        if (more) {
+            r.status = ExecutionResult::Status::Incomplete;
+        } else {
+            r = resultOfLastStatement(line);
+        }
+        r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        if (done)
+            done(r);
+    });
+}
+
+void PythonBackend::run(std::string source, std::string filename, Finished done)
+{
+    post([this, source = std::move(source), filename = std::move(filename), done = std::move(done)] {
+        const auto started = Clock::now();
+        m_py->console.attr("run_block")(source, filename);
+        ExecutionResult r = resultOfLastStatement(source);
+        r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        if (done)
+            done(r);
+    });
+}
+
+void PythonBackend::runScript(std::string source, std::string filename, Finished eachStep,
+                              std::function<void(bool, std::string)> allDone)
+{
+    post([this, source = std::move(source), filename = std::move(filename), eachStep = std::move(eachStep),
+          allDone = std::move(allDone)] {
+        std::vector<std::pair<int, std::string>> statements;
+        try {
+            for (py::handle item : m_py->consoleModule.attr("split_statements")(source, filename)) {
+                auto pair = item.cast<py::tuple>();
+                statements.emplace_back(pair[0].cast<int>(), pair[1].cast<std::string>());
+            }
+        } catch (py::error_already_set &e) {
+            // A syntax error anywhere: report it with file and line, run nothing.
+            const std::string text = py::module_::import("traceback")
+                                         .attr("format_exception_only")(e.type(), e.value())
+                                         .attr("__getitem__")(-1)
+                                         .cast<std::string>();
+            if (allDone)
+                allDone(false, text);
+            return;
+        }
+        for (const auto &[line, statement] : statements) {
+            const auto started = Clock::now();
+            m_py->console.attr("run_block")(statement, filename, line);
+            ExecutionResult r = resultOfLastStatement(statement);
+            r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+            if (eachStep)
+                eachStep(r);
+            if (r.status != ExecutionResult::Status::Ok) {
+                if (allDone)
+                    allDone(false, r.error);
+                return;
+            }
+        }
+        if (allDone)
+            allDone(true, {});
+    });
+}
+
+void PythonBackend::complete(std::string text, Completions done)
+{
+    if (isBusy()) {
+        if (done)
+            done({});
+        return;
+    }
+    post([this, text = std::move(text), done = std::move(done)] {
+        std::vector<std::string> out;
+        try {
+            out = m_py->console.attr("complete")(text).cast<std::vector<std::string>>();
+        } catch (const std::exception &) {
+        }
+        if (done)
+            done(std::move(out));
+    });
+}
+
+} // namespace memscope::python

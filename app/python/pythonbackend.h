@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/python/modulestate.h"
+#include "engine/changetracker.h"
+#include "engine/scriptbackend.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace memscope::engine {
+class Runtime;
+}
+
+namespace memscope::python {
+
+struct PythonBackendOptions
+{
+    /// The Python whose environment (sys.prefix, site-packages) the embedded
+    /// interpreter uses. Empty: $MEMSCOPE_PYTHON, else the build's default.
+    std::string executable;
+    AdapterOptions adapter;
+    engine::ChangeOptions changes;
+};
+
+/// The embedded CPython interpreter, on a thread of its own that holds the GIL
+/// while code runs. After every statement it reads the namespace through the
+/// adapters and builds a Snapshot. Nothing here blocks the caller except
+/// waitForStart().
+class PythonBackend final : public engine::ScriptBackend
+{
+public:
+    explicit PythonBackend(engine::Runtime &runtime, PythonBackendOptions options = {});
+    ~PythonBackend() override;
+    PythonBackend(const PythonBackend &) = delete;
+    PythonBackend &operator=(const PythonBackend &) = delete;
+
+    /// Waits until the interpreter has started. Returns why it could not
+    /// (wrong Python version, missing interpreter), or an empty string.
+    std::string waitForStart();
+    /// "Python 3.11.2 at /path/venv/bin/python (prefix /path/venv)", once started.
+    std::string environment() const;
+
+    void setOutputHandler(OutputHandler handler) override;
+    void push(std::string line, Finished done) override;
+    void run(std::string source, std::string filename, Finished done) override;
+    /// Runs each top-level statement of `source` as its own step (its own
+    /// snapshot), stopping after the first that fails. `allDone(ok)` follows
+    /// the last step; a syntax error is reported there, before anything runs.
+    void runScript(std::string source, std::string filename, Finished eachStep,
+                   std::function<void(bool ok, std::string error)> allDone);
+    void complete(std::string text, Completions done) override;
+    void interrupt() override;
+    bool isBusy() const override { return m_pending.load() > 0; }
+
+    /// "" when `executable` runs and is the Python version MemScope was built
+    /// against; else a message naming the path and both versions.
+    static std::string checkInterpreter(const std::string &executable);
+    static std::string defaultExecutable();
+
+private:
+    struct PyState;
+
+    void threadMain();
+    void post(std::function<void()> job);
+    void emitOutput(engine::OutputStream stream, std::string_view text);
+    engine::ExecutionResult resultOfLastStatement(const std::string &fallbackSource);
+    static int raiseInterrupt(void *self);
+
+    engine::Runtime &m_runtime;
+    PythonBackendOptions m_options;
+    ModuleState m_moduleState;
+
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::function<void()>> m_jobs;
+    bool m_quit = false;
+    bool m_started = false;
+    std::string m_startError;
+    std::string m_environment;
+    std::condition_variable m_startedCv;
+
+    std::mutex m_outputMutex;
+    OutputHandler m_output;
+
+    std::atomic<int> m_pending{0};
+    std::atomic<std::uint64_t> m_currentJob{0};
+    std::atomic<std::uint64_t> m_interruptJob{0};
+    std::uint64_t m_jobCounter = 0;
+
+    std::unique_ptr<PyState> m_py; // touched only on the interpreter thread
+};
+
+} // namespace memscope::python

@@ -10,6 +10,8 @@ function(memscope_add_test)
     target_link_libraries(${T_NAME} PRIVATE ${T_LIBS})
     if(NOT T_PLAIN)
         target_link_libraries(${T_NAME} PRIVATE Qt6::Test)
+        # Q_SLOTS etc. only: Python.h uses `slots` as a member name.
+        target_compile_definitions(${T_NAME} PRIVATE QT_NO_KEYWORDS)
         set_target_properties(${T_NAME} PROPERTIES AUTOMOC ON)
     endif()
     add_test(NAME ${T_NAME} COMMAND ${T_NAME})

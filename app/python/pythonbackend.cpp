@@ -130,7 +130,7 @@ void PythonBackend::emitOutput(OutputStream stream, std::string_view text)
         std::fwrite(text.data(), 1, text.size(), stream == OutputStream::Stdout ? stdout : stderr);
 }
 
-void PythonBackend::post(std::function<void()> job)
+void PythonBackend::post(Job job)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -142,26 +142,18 @@ void PythonBackend::post(std::function<void()> job)
     m_wake.notify_one();
 }
 
-int PythonBackend::raiseInterrupt(void *arg)
-{
-    // Runs on the interpreter thread, between bytecodes, with the GIL held.
-    auto *self = static_cast<PythonBackend *>(arg);
-    const std::uint64_t target = self->m_interruptJob.exchange(0);
-    if (target == 0 || target != self->m_currentJob.load())
-        return 0; // that statement already finished: do not hit the next one
-    PyErr_SetNone(PyExc_KeyboardInterrupt);
-    return -1;
-}
-
 void PythonBackend::interrupt()
 {
     const std::uint64_t job = m_currentJob.load();
     if (job == 0)
         return;
-    m_interruptJob = job;
-    // Safe from any thread without the GIL; pending calls run on the thread
-    // that initialised Python, which is the interpreter thread.
-    Py_AddPendingCall(&PythonBackend::raiseInterrupt, this);
+    // Waits for the GIL only until the running code's next switch interval
+    // (5 ms). Pending calls (Py_AddPendingCall) would not do: they run only on
+    // the thread CPython considers main, which need not be ours.
+    const PyGILState_STATE gil = PyGILState_Ensure();
+    if (m_currentJob.load() == job)
+        PyThreadState_SetAsyncExc(m_pythonThread, PyExc_KeyboardInterrupt);
+    PyGILState_Release(gil);
 }
 
 void PythonBackend::threadMain()
@@ -193,6 +185,7 @@ void PythonBackend::threadMain()
         return;
     }
 
+    m_pythonThread = PyThread_get_thread_ident();
     m_py = std::make_unique<PyState>();
     try {
         py::module_ memscope = py::module_::import("memscope");
@@ -244,7 +237,7 @@ void PythonBackend::threadMain()
 
     const bool usable = m_startError.empty();
     for (;;) {
-        std::function<void()> job;
+        Job job;
         {
             py::gil_scoped_release release; // other Python threads run while we wait
             std::unique_lock lock(m_mutex);
@@ -254,16 +247,21 @@ void PythonBackend::threadMain()
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
+        std::function<void()> notify;
         if (usable) {
+            PyThreadState_SetAsyncExc(m_pythonThread, nullptr); // drop an interrupt meant for an earlier job
             m_currentJob = ++m_jobCounter;
             try {
-                job();
+                notify = job();
             } catch (const std::exception &e) {
                 emitOutput(OutputStream::Stderr, std::string("MemScope internal error: ") + e.what() + "\n");
             }
             m_currentJob = 0;
         }
+        // Idle before the caller hears of the result, so isBusy() is false in its callback.
         --m_pending;
+        if (notify)
+            notify();
     }
 
     // Shut down with the GIL held. Finalising waits for non-daemon threads, so
@@ -323,8 +321,10 @@ void PythonBackend::push(std::string line, Finished done)
             r = resultOfLastStatement(line);
         }
         r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        if (done)
-            done(r);
+        return [done, r] {
+            if (done)
+                done(r);
+        };
     });
 }
 
@@ -335,8 +335,10 @@ void PythonBackend::run(std::string source, std::string filename, Finished done)
         m_py->console.attr("run_block")(source, filename);
         ExecutionResult r = resultOfLastStatement(source);
         r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        if (done)
-            done(r);
+        return [done, r] {
+            if (done)
+                done(r);
+        };
     });
 }
 
@@ -357,9 +359,10 @@ void PythonBackend::runScript(std::string source, std::string filename, Finished
                                          .attr("format_exception_only")(e.type(), e.value())
                                          .attr("__getitem__")(-1)
                                          .cast<std::string>();
-            if (allDone)
-                allDone(false, text);
-            return;
+            return std::function<void()>([allDone, text] {
+                if (allDone)
+                    allDone(false, text);
+            });
         }
         for (const auto &[line, statement] : statements) {
             const auto started = Clock::now();
@@ -368,14 +371,16 @@ void PythonBackend::runScript(std::string source, std::string filename, Finished
             r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
             if (eachStep)
                 eachStep(r);
-            if (r.status != ExecutionResult::Status::Ok) {
-                if (allDone)
-                    allDone(false, r.error);
-                return;
-            }
+            if (r.status != ExecutionResult::Status::Ok)
+                return std::function<void()>([allDone, error = r.error] {
+                    if (allDone)
+                        allDone(false, error);
+                });
         }
-        if (allDone)
-            allDone(true, {});
+        return std::function<void()>([allDone] {
+            if (allDone)
+                allDone(true, {});
+        });
     });
 }
 
@@ -392,8 +397,10 @@ void PythonBackend::complete(std::string text, Completions done)
             out = m_py->console.attr("complete")(text).cast<std::vector<std::string>>();
         } catch (const std::exception &) {
         }
-        if (done)
-            done(std::move(out));
+        return [done, out = std::move(out)]() mutable {
+            if (done)
+                done(std::move(out));
+        };
     });
 }
 

@@ -66,12 +66,14 @@ public:
 
 private:
     struct PyState;
+    /// Runs on the interpreter thread; returns what to tell the caller, which
+    /// runs after the backend is idle again.
+    using Job = std::function<std::function<void()>()>;
 
     void threadMain();
-    void post(std::function<void()> job);
+    void post(Job job);
     void emitOutput(engine::OutputStream stream, std::string_view text);
     engine::ExecutionResult resultOfLastStatement(const std::string &fallbackSource);
-    static int raiseInterrupt(void *self);
 
     engine::Runtime &m_runtime;
     PythonBackendOptions m_options;
@@ -80,7 +82,7 @@ private:
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<std::function<void()>> m_jobs;
+    std::deque<Job> m_jobs;
     bool m_quit = false;
     bool m_started = false;
     std::string m_startError;
@@ -92,8 +94,8 @@ private:
 
     std::atomic<int> m_pending{0};
     std::atomic<std::uint64_t> m_currentJob{0};
-    std::atomic<std::uint64_t> m_interruptJob{0};
     std::uint64_t m_jobCounter = 0;
+    unsigned long m_pythonThread = 0; ///< PyThread ident of the interpreter thread
 
     std::unique_ptr<PyState> m_py; // touched only on the interpreter thread
 };

@@ -16,6 +16,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace py = pybind11;
 using namespace memscope::engine;
@@ -315,6 +316,54 @@ std::string repr(const Tensor &t)
            t.device().toString() + "', data=" + addr + (t.readOnly() ? ", readonly" : "") + ")";
 }
 
+// bf_getbuffer for memscope.Tensor: host memory only; errors become BufferError.
+// view->internal holds a py::buffer_info, as pybind11's releasebuffer expects.
+extern "C" int getBuffer(PyObject *obj, Py_buffer *view, int flags)
+{
+    if (!view) {
+        PyErr_SetString(PyExc_BufferError, "memscope.Tensor: no buffer view to fill");
+        return -1;
+    }
+    std::memset(view, 0, sizeof(Py_buffer));
+    try {
+        const Tensor &t = py::handle(obj).cast<const Tensor &>();
+        if (!t.device().isCpu())
+            throw py::buffer_error("memory on " + t.device().toString() +
+                                   " cannot be exported as a host buffer; call .to('cpu') first");
+        if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && t.readOnly())
+            throw py::buffer_error("writable buffer requested for a read-only tensor");
+        auto *info = new py::buffer_info(reinterpret_cast<void *>(t.data()), t.layout().itemSize(), formatOf(t.dtype()),
+                                         t.layout().ndim(), t.shape(), t.strides(), t.readOnly());
+        view->obj = obj;
+        view->internal = info;
+        view->buf = info->ptr;
+        view->itemsize = info->itemsize;
+        view->len = info->itemsize * t.numel();
+        view->readonly = info->readonly ? 1 : 0;
+        view->ndim = 1;
+        if ((flags & PyBUF_FORMAT) == PyBUF_FORMAT)
+            view->format = const_cast<char *>(info->format.c_str());
+        if ((flags & PyBUF_STRIDES) == PyBUF_STRIDES) {
+            view->ndim = static_cast<int>(info->ndim);
+            view->strides = info->strides.data();
+            view->shape = info->shape.data();
+        } else if (!t.layout().isCContiguous()) {
+            delete info;
+            view->obj = nullptr;
+            throw py::buffer_error("the tensor is not contiguous; a strided buffer request is needed");
+        }
+        Py_INCREF(obj);
+        return 0;
+    } catch (py::error_already_set &e) {
+        e.restore();
+    } catch (const py::builtin_exception &e) {
+        e.set_error();
+    } catch (const std::exception &e) {
+        PyErr_SetString(PyExc_BufferError, e.what());
+    }
+    return -1;
+}
+
 std::vector<std::int64_t> shapeArgs(py::args args)
 {
     if (args.size() == 1 && py::isinstance<py::sequence>(args[0]))
@@ -328,13 +377,10 @@ void defineTensor(py::module_ &m)
 {
     py::class_<Tensor> cls(m, "Tensor", py::buffer_protocol(),
                            "A MemScope tensor: a strided view of engine memory on 'cpu' or a cuda device.");
-    cls.def_buffer([](Tensor &t) -> py::buffer_info {
-        if (!t.device().isCpu())
-            throw py::buffer_error("memory on " + t.device().toString() +
-                                   " cannot be exported as a host buffer; call .to('cpu') first");
-        return py::buffer_info(reinterpret_cast<void *>(t.data()), t.layout().itemSize(), formatOf(t.dtype()),
-                               t.layout().ndim(), t.shape(), t.strides(), t.readOnly());
-    });
+    // Our own getbuffer: pybind11 2.10's cannot refuse a request (an exception
+    // thrown from def_buffer terminates the process), and device tensors must.
+    auto *heapType = reinterpret_cast<PyHeapTypeObject *>(cls.ptr());
+    heapType->as_buffer.bf_getbuffer = &getBuffer;
     cls.def_property_readonly("shape", [](const Tensor &t) { return py::tuple(py::cast(t.shape())); })
         .def_property_readonly("strides", [](const Tensor &t) { return py::tuple(py::cast(t.strides())); },
                                "Strides in bytes, as NumPy gives them.")

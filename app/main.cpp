@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Composition root: command line, the engine runtime, the main window.
 
+#include "app/runcommand.h"
 #include "engine/error.h"
 #include "engine/runtime.h"
 #include "ui/mainwindow.h"
@@ -18,6 +19,8 @@ namespace {
 // Commands that print and exit must work without a display.
 bool wantsHeadless(int argc, char **argv)
 {
+    if (argc > 1 && std::strcmp(argv[1], "run") == 0)
+        return true;
     for (int i = 1; i < argc; ++i)
         for (const char *flag : {"--version", "-v", "--devices", "--help", "-h"})
             if (std::strcmp(argv[i], flag) == 0)
@@ -44,7 +47,11 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(MEMSCOPE_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Shows which arrays and tensors share memory."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Shows which arrays and tensors share memory.\n\n"
+        "Commands:\n"
+        "  run SCRIPT.py [--json]   run a script statement by statement and print, per step,\n"
+        "                           the objects, their observed relations and the copy traffic"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
@@ -53,7 +60,13 @@ int main(int argc, char **argv)
                                         QStringLiteral("file"));
     const QCommandLineOption noCuda(QStringLiteral("no-cuda"),
                                     QStringLiteral("Do not use real GPUs; emulate a cuda device."));
-    parser.addOptions({devices, screenshot, noCuda});
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With run: print JSON instead of text."));
+    const QCommandLineOption python(QStringLiteral("python"),
+                                    QStringLiteral("Use the Python environment of <python> (same version MemScope "
+                                                   "was built for). Default: $MEMSCOPE_PYTHON, else the build's."),
+                                    QStringLiteral("python"));
+    parser.addOptions({devices, screenshot, noCuda, json, python});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"), QStringLiteral("[run SCRIPT.py]"));
     parser.process(*app);
 
     try {
@@ -62,6 +75,18 @@ int main(int argc, char **argv)
         memscope::engine::Runtime runtime(options);
         if (parser.isSet(devices))
             return printDevices(runtime);
+        const QStringList args = parser.positionalArguments();
+        if (!args.isEmpty() && args.first() == QLatin1String("run")) {
+            if (args.size() != 2) {
+                std::fprintf(stderr, "memscope: usage: memscope run SCRIPT.py [--json] [--python PATH]\n");
+                return 2;
+            }
+            return memscope::app::runScriptCommand(runtime, args.at(1), parser.isSet(json), parser.value(python));
+        }
+        if (!args.isEmpty()) {
+            std::fprintf(stderr, "memscope: unknown command '%s' (see memscope --help)\n", qPrintable(args.first()));
+            return 2;
+        }
 
         memscope::ui::MainWindow window(runtime);
         window.show();

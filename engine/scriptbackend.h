@@ -23,6 +23,7 @@ struct ExecutionResult
     };
     Status status = Status::Ok;
     std::string source; ///< the complete statement that ran
+    int firstLine = 0;  ///< its first line in the script, when run from one
     std::string error;  ///< traceback text when status is Error or Interrupted
     double seconds = 0;
     /// The namespace after the statement (null for Incomplete).

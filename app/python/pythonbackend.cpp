@@ -355,9 +355,8 @@ void PythonBackend::runScript(std::string source, std::string filename, Finished
             }
         } catch (py::error_already_set &e) {
             // A syntax error anywhere: report it with file and line, run nothing.
-            const std::string text = py::module_::import("traceback")
-                                         .attr("format_exception_only")(e.type(), e.value())
-                                         .attr("__getitem__")(-1)
+            const std::string text = py::str("").attr("join")(py::module_::import("traceback")
+                                                                  .attr("format_exception_only")(e.type(), e.value()))
                                          .cast<std::string>();
             return std::function<void()>([allDone, text] {
                 if (allDone)
@@ -368,6 +367,7 @@ void PythonBackend::runScript(std::string source, std::string filename, Finished
             const auto started = Clock::now();
             m_py->console.attr("run_block")(statement, filename, line);
             ExecutionResult r = resultOfLastStatement(statement);
+            r.firstLine = line;
             r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
             if (eachStep)
                 eachStep(r);

@@ -56,6 +56,15 @@ inline std::optional<engine::ExecutionResult> pushLine(engine::ScriptBackend &ba
     return future.get();
 }
 
+inline engine::ExecutionResult timedOut(const std::string &code)
+{
+    engine::ExecutionResult r;
+    r.status = engine::ExecutionResult::Status::Error;
+    r.source = code;
+    r.error = "timed out";
+    return r;
+}
+
 /// Runs a complete statement (several lines end with a blank one, as typed).
 inline engine::ExecutionResult runStatement(engine::ScriptBackend &backend, const std::string &code)
 {
@@ -65,14 +74,14 @@ inline engine::ExecutionResult runStatement(engine::ScriptBackend &backend, cons
         const auto end = code.find('\n', start);
         last = pushLine(backend, code.substr(start, end == std::string::npos ? std::string::npos : end - start));
         if (!last)
-            return {engine::ExecutionResult::Status::Error, code, "timed out", 0, nullptr};
+            return timedOut(code);
         if (end == std::string::npos)
             break;
         start = end + 1;
     }
     if (last->status == engine::ExecutionResult::Status::Incomplete)
         last = pushLine(backend, "");
-    return last ? *last : engine::ExecutionResult{engine::ExecutionResult::Status::Error, code, "timed out", 0, nullptr};
+    return last ? *last : timedOut(code);
 }
 
 } // namespace memscope::testing

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `memscope run`: the tutorial's conversions, observed, as JSON; and the
+// errors a person meets (syntax error, exception, missing file, wrong Python).
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run memscope(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(MEMSCOPE_BINARY), args);
+    p.waitForFinished(180000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QString writeScript(QTemporaryDir &dir, const QByteArray &text)
+{
+    const QString path = dir.filePath(QStringLiteral("script.py"));
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(text);
+    return path;
+}
+
+} // namespace
+
+class TestRunCommand : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void tutorialRelationsAsJson()
+    {
+        const Run r = memscope({QStringLiteral("run"), QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/examples/tutorial.py"),
+                                QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
+        QVERIFY2(!doc.isNull(), qPrintable(error.errorString()));
+        QVERIFY(doc[QStringLiteral("ok")].toBool());
+        // statement -> relation observed between its source and its result
+        QMap<QString, QString> observed;
+        QMap<QString, qint64> bytes;
+        for (const auto step : doc[QStringLiteral("steps")].toArray()) {
+            for (const auto rel : step[QStringLiteral("relations")].toArray()) {
+                const QString statement = rel[QStringLiteral("statement")].toString();
+                if (statement.isEmpty())
+                    continue;
+                observed[statement] = rel[QStringLiteral("relation")].toString();
+                bytes[statement] = rel[QStringLiteral("bytes")].toInteger();
+            }
+        }
+        QCOMPARE(observed.value(QStringLiteral("t = torch.from_numpy(a)")), QStringLiteral("alias"));
+        QCOMPARE(observed.value(QStringLiteral("t2 = torch.tensor(a)")), QStringLiteral("copy"));
+        QCOMPARE(bytes.value(QStringLiteral("t2 = torch.tensor(a)")), 48);
+        QCOMPARE(observed.value(QStringLiteral("n = t2.numpy()")), QStringLiteral("alias"));
+        QCOMPARE(observed.value(QStringLiteral("t32 = torch.from_numpy(a).float()")), QStringLiteral("convert"));
+        QCOMPARE(observed.value(QStringLiteral("xn = x.numpy()")), QStringLiteral("copy"));
+        QCOMPARE(observed.value(QStringLiteral("xv = np.asarray(x)")), QStringLiteral("alias"));
+        // Version dependent: whatever this TensorFlow did, it is one of the two.
+        QVERIFY(QStringList({QStringLiteral("alias"), QStringLiteral("copy")})
+                    .contains(observed.value(QStringLiteral("x = tf.convert_to_tensor(a)"))));
+
+        // The edit through `a` shows in its alias `t`, not in the copy.
+        const auto steps = doc[QStringLiteral("steps")].toArray();
+        QJsonObject edit;
+        for (const auto step : steps)
+            if (step[QStringLiteral("statement")].toString() == QStringLiteral("a[0, 0] = 99"))
+                edit = step.toObject();
+        QVERIFY(!edit.isEmpty());
+        QStringList changed;
+        for (const auto o : edit[QStringLiteral("objects")].toArray())
+            if (o[QStringLiteral("changed")].toArray().contains(0))
+                changed << o[QStringLiteral("names")].toArray().first().toString();
+        changed.sort();
+        QCOMPARE(changed, QStringList({QStringLiteral("a"), QStringLiteral("t")}));
+    }
+
+    void textOutputNamesEachConversion()
+    {
+        const Run r = memscope({QStringLiteral("run"), QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/examples/tutorial.py")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("t = torch.from_numpy(a): alias, 48 B shared"));
+        QVERIFY(r.out.contains("t2 = torch.tensor(a): copy, H2H 48 B"));
+        QVERIFY(r.out.contains("changed t: element 0"));
+    }
+
+    void exceptionNamesFileAndLine()
+    {
+        QTemporaryDir dir;
+        const QString path = writeScript(dir, "x = 1\ny = [1, 2]\nz = y[5]\nnever = 2\n");
+        const Run r = memscope({QStringLiteral("run"), path});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("line 3") && r.err.contains("IndexError"), r.err.constData());
+        QVERIFY(r.err.contains("script.py"));
+        QVERIFY(!r.out.contains("never")); // stopped at the failing statement
+    }
+
+    void syntaxErrorRunsNothing()
+    {
+        QTemporaryDir dir;
+        const QString path = writeScript(dir, "print('first')\nx = (1,\n");
+        const Run r = memscope({QStringLiteral("run"), path});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("SyntaxError"), r.err.constData());
+        QVERIFY2(r.err.contains("line 2"), r.err.constData());
+        QVERIFY(!r.out.contains("first"));
+    }
+
+    void missingScript()
+    {
+        const Run r = memscope({QStringLiteral("run"), QStringLiteral("/nonexistent/script.py")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("/nonexistent/script.py"));
+    }
+
+    void wrongPython()
+    {
+        QTemporaryDir dir;
+        const QString path = writeScript(dir, "x = 1\n");
+        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("--python"), QStringLiteral("/nonexistent/python3")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no working Python interpreter at '/nonexistent/python3'"), r.err.constData());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRunCommand)
+#include "tst_runcommand.moc"

@@ -14,7 +14,9 @@ set(MEMSCOPE_PYTHON_VERSION "none")
 if(MEMSCOPE_PYTHON)
     set(Python_EXECUTABLE "${MEMSCOPE_PYTHON}")
     set(PYBIND11_FINDPYTHON ON)
-    find_package(Python 3.8 COMPONENTS Interpreter Development.Embed Development.Module)
+    # Embed is optional: a GPU machine's pip Python may lack libpython; the
+    # extension module then still builds.
+    find_package(Python 3.8 COMPONENTS Interpreter Development.Module OPTIONAL_COMPONENTS Development.Embed)
     if(Python_FOUND)
         set(MEMSCOPE_PYTHON_VERSION "${Python_VERSION}")
         # Debian ships pybind11's CMake config; on GPU machines it comes from pip.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# On a machine with an NVIDIA GPU and no Qt: builds the engine (MEMSCOPE_ENGINE_ONLY,
-# real CUDA backend), runs the gpu-labelled tests and the copy-bandwidth benchmark
-# (engine H2D/D2H against raw cudaMemcpy, pageable and pinned).
+# On a machine with an NVIDIA GPU and no Qt: builds the engine and the `memscope`
+# Python module (MEMSCOPE_ENGINE_ONLY, real CUDA backend), runs the gpu-labelled
+# tests (C++ device checks; Python interop with torch/CuPy on the GPU) and the
+# copy-bandwidth benchmark (engine H2D/D2H against raw cudaMemcpy, pageable and pinned).
 # Usage: tools/gpu-check.sh [MiB per copy, default 256]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,8 +25,9 @@ cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DMEMS
 cmake --build "$build" -j"$(nproc)"
 
 echo "== gpu tests"
-(cd "$build" && ctest --output-on-failure -L gpu -LE bench -V) | grep -vE '^(UpdateCTestConfiguration|Constructing|Checking test|Parse|Add coverage|Test project|test [0-9])' || true
-status=${PIPESTATUS[0]}
+status=0
+(cd "$build" && ctest --output-on-failure -L gpu -LE bench -V) > "$build/gpu-tests.log" 2>&1 || status=$?
+grep -vE '^(UpdateCTestConfiguration|Constructing|Checking test|Parse|Add coverage|Test project)' "$build/gpu-tests.log"
 echo "== copy bandwidth ($mib MiB per copy)"
 "$build/tests/bench_transfer" "$mib" || [ $? -eq 77 ]
 exit "$status"

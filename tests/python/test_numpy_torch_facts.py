@@ -193,6 +193,9 @@ def test_dlpack_between_numpy_and_torch(rel):
     assert n.__array_interface__["data"][0] == u.data_ptr()
     assert rel(u, n) == "alias"
     print("np.from_dlpack(torch tensor) writeable:", n.flags.writeable)
+    if int(np.__version__.split(".")[0]) < 2:
+        assert not n.flags.writeable  # NumPy 1.x imports (legacy) DLPack capsules read-only
+        assert memscope.inspect(n)["readonly"] is True
 
 
 def test_structured_and_byteswapped_arrays_are_reported_unsupported():

@@ -33,3 +33,13 @@ xn[0, 0] = -7
 
 # TensorFlow: np.asarray of a CPU tensor is a zero-copy read-only view
 xv = np.asarray(x)
+
+# GPU claims (2 and 5) need a GPU; without one these steps bind nothing.
+if torch.cuda.is_available():
+    g = torch.from_numpy(a).cuda()      # H2D transfer
+    h = g.cpu()                         # claim 5: .cpu() copies back (D2H) ...
+    hn = h.numpy()                      # ... and .numpy() shares with that host copy, not with g
+if tf.config.list_physical_devices("GPU"):
+    with tf.device("GPU:0"):
+        xg = tf.constant(a)             # H2D
+    xgn = xg.numpy()                    # claim 2: a host copy; edits do not reach xg

@@ -47,11 +47,11 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(MEMSCOPE_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Shows which arrays and tensors share memory.\n\n"
-        "Commands:\n"
-        "  run SCRIPT.py [--json]   run a script statement by statement and print, per step,\n"
-        "                           the objects, their observed relations and the copy traffic"));
+    parser.setApplicationDescription(
+        QStringLiteral("Shows which arrays and tensors share memory.\n\n"
+                       "Commands:\n"
+                       "  run SCRIPT.py [--json]   run a script statement by statement and print, per step,\n"
+                       "                           the objects, their observed relations and the copy traffic"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));

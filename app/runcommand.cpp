@@ -73,8 +73,8 @@ int runScriptCommand(Runtime &runtime, const QString &path, bool json, const QSt
                 QJsonObject step = r.snapshot ? snapshotToJson(*r.snapshot) : QJsonObject();
                 step[QStringLiteral("line")] = r.firstLine;
                 step[QStringLiteral("statement")] = QString::fromStdString(r.source).trimmed();
-                step[QStringLiteral("status")] = r.status == ExecutionResult::Status::Ok ? QStringLiteral("ok")
-                                                                                         : QStringLiteral("error");
+                step[QStringLiteral("status")] =
+                    r.status == ExecutionResult::Status::Ok ? QStringLiteral("ok") : QStringLiteral("error");
                 step[QStringLiteral("seconds")] = r.seconds;
                 if (!r.error.empty())
                     step[QStringLiteral("error")] = QString::fromStdString(r.error);
@@ -84,10 +84,11 @@ int runScriptCommand(Runtime &runtime, const QString &path, bool json, const QSt
                 steps.append(step);
                 return;
             }
-            print(stdout, QStringLiteral("[%1] line %2: %3\n")
-                              .arg(r.snapshot ? r.snapshot->step : 0)
-                              .arg(r.firstLine)
-                              .arg(firstLine(r.source)));
+            print(stdout,
+                  QStringLiteral("[%1] line %2: %3\n")
+                      .arg(r.snapshot ? r.snapshot->step : 0)
+                      .arg(r.firstLine)
+                      .arg(firstLine(r.source)));
             if (r.snapshot) {
                 const QString text = snapshotToText(*r.snapshot, previous.get());
                 if (!text.isEmpty())
@@ -95,7 +96,9 @@ int runScriptCommand(Runtime &runtime, const QString &path, bool json, const QSt
                 previous = r.snapshot;
             }
         },
-        [&](bool ok, std::string error) { finished.set_value({ok, std::move(error)}); });
+        [&](bool ok, std::string error) {
+            finished.set_value({ok, std::move(error)});
+        });
     const auto [ok, error] = finished.get_future().get();
 
     if (json) {
@@ -109,8 +112,9 @@ int runScriptCommand(Runtime &runtime, const QString &path, bool json, const QSt
         doc[QStringLiteral("steps")] = steps;
         print(stdout, QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Indented)));
     } else if (!ok && steps.isEmpty() && !error.empty() && !previous) {
-        print(stderr, QStringLiteral("memscope run: %1 has a syntax error; nothing ran.\n%2")
-                          .arg(path, QString::fromStdString(error)));
+        print(stderr,
+              QStringLiteral("memscope run: %1 has a syntax error; nothing ran.\n%2")
+                  .arg(path, QString::fromStdString(error)));
     }
     return ok ? 0 : 1;
 }

@@ -11,7 +11,10 @@ namespace memscope::app {
 
 namespace {
 
-QString hex(Address a) { return QStringLiteral("0x") + QString::number(a, 16); }
+QString hex(Address a)
+{
+    return QStringLiteral("0x") + QString::number(a, 16);
+}
 
 QJsonArray ints(const std::vector<std::int64_t> &v)
 {
@@ -21,11 +24,20 @@ QJsonArray ints(const std::vector<std::int64_t> &v)
     return a;
 }
 
-QString tupleText(const std::vector<std::int64_t> &v) { return QString::fromStdString(shapeText(v)); }
+QString tupleText(const std::vector<std::int64_t> &v)
+{
+    return QString::fromStdString(shapeText(v));
+}
 
-QString bytesText(std::uint64_t n) { return QStringLiteral("%1 B").arg(n); }
+QString bytesText(std::uint64_t n)
+{
+    return QStringLiteral("%1 B").arg(n);
+}
 
-QString label(const Snapshot &s, int i) { return QString::fromStdString(s.facts[static_cast<std::size_t>(i)].label()); }
+QString label(const Snapshot &s, int i)
+{
+    return QString::fromStdString(s.facts[static_cast<std::size_t>(i)].label());
+}
 
 QString relationText(const Snapshot &s, const FactRelation &r)
 {
@@ -38,8 +50,8 @@ QString relationText(const Snapshot &s, const FactRelation &r)
     case Relation::Copy:
     case Relation::Convert:
     case Relation::Transfer:
-        what = QStringLiteral("%1, %2 %3").arg(kind, QString::fromLatin1(directionName(r.direction).data()),
-                                                 bytesText(r.bytes));
+        what = QStringLiteral("%1, %2 %3")
+                   .arg(kind, QString::fromLatin1(directionName(r.direction).data()), bytesText(r.bytes));
         break;
     default:
         what = kind;
@@ -71,12 +83,13 @@ QJsonObject snapshotToJson(const Snapshot &s)
             o[QStringLiteral("strides")] = ints(f.strides);
             o[QStringLiteral("data")] = hex(f.data);
             const auto [lo, hi] = f.extent();
-            o[QStringLiteral("extent")] = QJsonArray{hex(lo), hex(hi)};
+            o[QStringLiteral("extent")] = QJsonArray {hex(lo), hex(hi)};
             o[QStringLiteral("nbytes")] = static_cast<qint64>(f.nbytes());
             o[QStringLiteral("device")] = QString::fromStdString(f.device.toString());
             o[QStringLiteral("readonly")] = f.readOnly;
             if (f.allocation.known)
-                o[QStringLiteral("allocation")] = QJsonArray{hex(f.allocation.base), static_cast<qint64>(f.allocation.size)};
+                o[QStringLiteral("allocation")] =
+                    QJsonArray {hex(f.allocation.base), static_cast<qint64>(f.allocation.size)};
             QJsonArray flags;
             for (const auto &fl : f.flags)
                 flags.append(QString::fromStdString(fl));
@@ -103,7 +116,8 @@ QJsonObject snapshotToJson(const Snapshot &s)
     }
     QJsonObject traffic;
     for (Direction d : {Direction::H2H, Direction::H2D, Direction::D2H, Direction::D2D})
-        traffic[QString::fromLatin1(directionName(d).data())] = static_cast<qint64>(s.traffic[static_cast<std::size_t>(d)]);
+        traffic[QString::fromLatin1(directionName(d).data())] =
+            static_cast<qint64>(s.traffic[static_cast<std::size_t>(d)]);
     QJsonObject out;
     out[QStringLiteral("step")] = s.step;
     out[QStringLiteral("statement")] = QString::fromStdString(s.statement).trimmed();
@@ -132,8 +146,8 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
             continue;
         const QString names = QString::fromStdString(f.names.empty() ? f.label() : f.names.front());
         if (!f.isSupported()) {
-            lines << QStringLiteral("    %1  %2: not shown (%3)").arg(names, QString::fromStdString(f.typeName),
-                                                                     QString::fromStdString(f.unsupported));
+            lines << QStringLiteral("    %1  %2: not shown (%3)")
+                         .arg(names, QString::fromStdString(f.typeName), QString::fromStdString(f.unsupported));
             continue;
         }
         lines << QStringLiteral("    %1  %2 %3 %4 strides %5 on %6 at %7, %8%9")

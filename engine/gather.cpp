@@ -6,8 +6,8 @@
 
 namespace memscope::engine {
 
-void gatherStrided(const std::byte *first, std::span<const std::int64_t> shape,
-                   std::span<const std::int64_t> strides, std::size_t itemSize, std::byte *dst)
+void gatherStrided(const std::byte *first, std::span<const std::int64_t> shape, std::span<const std::int64_t> strides,
+                   std::size_t itemSize, std::byte *dst)
 {
     std::size_t n = 1;
     for (auto s : shape)

@@ -30,7 +30,7 @@ std::string_view frameworkName(Framework f)
 
 std::int64_t MemoryFact::numel() const
 {
-    return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
+    return std::accumulate(shape.begin(), shape.end(), std::int64_t {1}, std::multiplies<>());
 }
 
 std::string MemoryFact::label() const

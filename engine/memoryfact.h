@@ -29,16 +29,16 @@ struct Allocation
 /// object itself (data pointer, strides, dtype, device) while it was alive.
 struct MemoryFact
 {
-    std::uint64_t objectId = 0;     ///< Python id() at the time of the snapshot
+    std::uint64_t objectId = 0; ///< Python id() at the time of the snapshot
     std::vector<std::string> names; ///< names bound to the object, sorted
     Framework framework = Framework::Other;
-    std::string typeName;    ///< "numpy.ndarray", "torch.Tensor", "EagerTensor"
+    std::string typeName; ///< "numpy.ndarray", "torch.Tensor", "EagerTensor"
     std::string unsupported; ///< why no memory facts could be read; empty when they could
 
     DType dtype = DType::Float64;
     std::vector<std::int64_t> shape;
     std::vector<std::int64_t> strides; ///< bytes
-    Address data = 0;                  ///< address of element [0, ..., 0]
+    Address data = 0; ///< address of element [0, ..., 0]
     Device device;
     bool readOnly = false;
     Allocation allocation;

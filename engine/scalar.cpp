@@ -115,12 +115,12 @@ std::string integerRange(bool isSigned, unsigned bits)
 {
     std::string r = "[";
     if (isSigned) {
-        r += std::to_string(-(std::int64_t{1} << (bits - 2)) * 2);
+        r += std::to_string(-(std::int64_t {1} << (bits - 2)) * 2);
         r += ", ";
-        r += std::to_string((std::uint64_t{1} << (bits - 1)) - 1);
+        r += std::to_string((std::uint64_t {1} << (bits - 1)) - 1);
     } else {
         r += "0, ";
-        r += std::to_string(bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1);
+        r += std::to_string(bits == 64 ? ~std::uint64_t {0} : (std::uint64_t {1} << bits) - 1);
     }
     r += "]";
     return r;

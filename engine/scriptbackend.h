@@ -16,15 +16,15 @@ enum class OutputStream { Stdout, Stderr };
 struct ExecutionResult
 {
     enum class Status {
-        Ok,          ///< ran to the end
-        Incomplete,  ///< the console needs more lines (an open block)
-        Error,       ///< raised; the traceback went to stderr and is in `error`
+        Ok, ///< ran to the end
+        Incomplete, ///< the console needs more lines (an open block)
+        Error, ///< raised; the traceback went to stderr and is in `error`
         Interrupted, ///< KeyboardInterrupt
     };
     Status status = Status::Ok;
     std::string source; ///< the complete statement that ran
-    int firstLine = 0;  ///< its first line in the script, when run from one
-    std::string error;  ///< traceback text when status is Error or Interrupted
+    int firstLine = 0; ///< its first line in the script, when run from one
+    std::string error; ///< traceback text when status is Error or Interrupted
     double seconds = 0;
     /// The namespace after the statement (null for Incomplete).
     std::shared_ptr<const Snapshot> snapshot;

@@ -86,8 +86,7 @@ Relation relateFacts(const MemoryFact &a, const MemoryFact &b)
 
 SnapshotBuilder::SnapshotBuilder(ChangeOptions options)
     : m_tracker(options)
-{
-}
+{ }
 
 std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> facts, const StepInfo &step,
                                                        const HostBytes &hostBytes)
@@ -103,7 +102,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
         // An unsupported object has no bytes to compare: a zero-size view groups alone.
         static const std::int64_t kEmpty[] = {0};
         inputs.push_back(
-            {f.device, f.isSupported() ? f.placed() : PlacedView{0, 1, std::span(kEmpty), std::span(kEmpty)}});
+            {f.device, f.isSupported() ? f.placed() : PlacedView {0, 1, std::span(kEmpty), std::span(kEmpty)}});
     }
     s->aliases = groupAliases(inputs);
     for (const auto &members : s->aliases.members()) {
@@ -153,7 +152,7 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             Relation r = relateFacts(source, created);
             if (r == Relation::Unrelated)
                 r = Relation::Derived; // computed from it, values differ
-            FactRelation fr{from, to, r, 0, directionBetween(source.device, created.device), step.statement};
+            FactRelation fr {from, to, r, 0, directionBetween(source.device, created.device), step.statement};
             if (r == Relation::Copy || r == Relation::Convert || r == Relation::Transfer) {
                 fr.bytes = static_cast<std::uint64_t>(created.nbytes());
                 s.traffic[static_cast<std::size_t>(fr.direction)] += fr.bytes;
@@ -168,7 +167,7 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
     s.origins.reserve(s.facts.size());
     for (const MemoryFact &f : s.facts) {
         auto it = m_origins.find(f.objectId);
-        s.origins.push_back(it == m_origins.end() ? Origin{} : it->second);
+        s.origins.push_back(it == m_origins.end() ? Origin {} : it->second);
     }
 }
 
@@ -176,7 +175,7 @@ void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
 {
     s.changed.assign(s.facts.size(), {});
     s.changesExact.assign(s.facts.size(), true);
-    constexpr std::int64_t kLimit = std::int64_t{1} << 20;
+    constexpr std::int64_t kLimit = std::int64_t {1} << 20;
 
     // Host memory: track maximal regions (allocations merged where they
     // overlap), then map changed bytes onto each object's elements.
@@ -207,7 +206,7 @@ void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
         const std::uint64_t key = it != m_regionKeys.end() ? it->second : m_nextRegionKey++;
         keys[id] = key;
         const auto bytes = hostBytes(r.device, r.lo, r.hi - r.lo);
-        changes.push_back(bytes.empty() ? ChangeSet{} : m_tracker.observe(key, bytes));
+        changes.push_back(bytes.empty() ? ChangeSet {} : m_tracker.observe(key, bytes));
     }
     // Regions no longer present are forgotten (their memory may be reused).
     for (const auto &[id, key] : m_regionKeys)
@@ -229,7 +228,7 @@ void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
             const ChangeSet &cs = changes[static_cast<std::size_t>(r - merged.begin())];
             if (!cs.changed())
                 continue;
-            Layout l{f.dtype, static_cast<std::int64_t>(f.data - r->lo), f.shape, f.strides};
+            Layout l {f.dtype, static_cast<std::int64_t>(f.data - r->lo), f.shape, f.strides};
             s.changed[i] = changedElements(l, cs.ranges, kLimit);
             s.changesExact[i] = cs.exact;
             continue;

@@ -42,7 +42,7 @@ struct Origin
 struct FactRelation
 {
     int from = -1; ///< the referenced (source) object
-    int to = -1;   ///< the created object
+    int to = -1; ///< the created object
     Relation relation = Relation::Unrelated;
     std::uint64_t bytes = 0; ///< bytes moved (copy/convert/transfer) or shared (alias)
     Direction direction = Direction::H2H;
@@ -55,12 +55,12 @@ struct Snapshot
     int step = 0;
     std::string statement;
     std::vector<MemoryFact> facts;
-    std::vector<Origin> origins;   ///< per fact
-    AliasGroups aliases;           ///< per fact
+    std::vector<Origin> origins; ///< per fact
+    AliasGroups aliases; ///< per fact
     std::vector<FactRelation> relations;
     std::vector<std::vector<std::int64_t>> changed; ///< per fact: flat indices changed by this step
-    std::vector<bool> changesExact;                 ///< per fact: false when page-granular
-    std::array<std::uint64_t, 4> traffic{};         ///< bytes per Direction caused by this step
+    std::vector<bool> changesExact; ///< per fact: false when page-granular
+    std::array<std::uint64_t, 4> traffic {}; ///< bytes per Direction caused by this step
 
     int indexOf(std::string_view name) const;
     /// Relations involving fact `i`.

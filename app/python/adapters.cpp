@@ -35,7 +35,7 @@ std::string typeNameOf(py::handle obj)
 {
     py::handle type = py::type::handle_of(obj);
     return py::str(type.attr("__module__")).cast<std::string>() + "." +
-           py::str(type.attr("__qualname__")).cast<std::string>();
+        py::str(type.attr("__qualname__")).cast<std::string>();
 }
 
 std::vector<std::int64_t> toInts(py::handle seq)
@@ -64,7 +64,7 @@ void captureHostValues(MemoryFact &f, const AdapterOptions &options)
         f.valuesCaptured = true;
         f.valueHash = hashBytes(f.values.data(), f.values.size());
         f.valueHashed = true;
-    } else if (bytes <= options.hashLimit && Layout{f.dtype, 0, f.shape, f.strides}.isCContiguous()) {
+    } else if (bytes <= options.hashLimit && Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous()) {
         f.valueHash = hashBytes(first, bytes);
         f.valueHashed = true;
     }
@@ -165,9 +165,9 @@ MemoryFact torchFact(py::handle t, const AdapterOptions &options)
     // The storage is the allocation. untyped_storage() from torch 2.0; storage() before.
     try {
         py::object storage = py::hasattr(t, "untyped_storage") ? t.attr("untyped_storage")() : t.attr("storage")();
-        f.allocation = {true, storage.attr("data_ptr")().cast<Address>(), storage.attr("nbytes")().cast<std::uint64_t>()};
-    } catch (const py::error_already_set &) {
-    }
+        f.allocation = {true, storage.attr("data_ptr")().cast<Address>(),
+                        storage.attr("nbytes")().cast<std::uint64_t>()};
+    } catch (const py::error_already_set &) { }
     if (t.attr("requires_grad").cast<bool>())
         f.flags.push_back("requires_grad");
     if (py::hasattr(t, "is_conj") && t.attr("is_conj")().cast<bool>())

@@ -45,7 +45,8 @@ void defineModule(py::module_ &m)
     defineTensor(m);
     defineInspection(m);
     m.def(
-        "devices", [] {
+        "devices",
+        [] {
             std::vector<std::string> out;
             for (const Device &d : moduleState().runtime->devices())
                 out.push_back(d.toString());
@@ -53,8 +54,7 @@ void defineModule(py::module_ &m)
         },
         "Memory devices: 'cpu', then 'cuda:N' or 'cuda:N (emulated)'.");
     m.def(
-        "cuda_status", [] { return moduleState().runtime->cudaStatus(); },
-        "Why cuda devices are real or emulated.");
+        "cuda_status", [] { return moduleState().runtime->cudaStatus(); }, "Why cuda devices are real or emulated.");
 }
 
 } // namespace memscope::python

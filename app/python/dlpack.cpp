@@ -62,13 +62,16 @@ DType fromDl(DLDataType d)
 // Owns what a DLManagedTensor points to; freed by the consumer's deleter call.
 struct Export
 {
-    DLManagedTensor managed{};
+    DLManagedTensor managed {};
     std::vector<std::int64_t> shape;
     std::vector<std::int64_t> strides; // elements, as DLPack wants
     std::shared_ptr<Buffer> buffer;
 };
 
-void deleteExport(DLManagedTensor *m) { delete static_cast<Export *>(m->manager_ctx); }
+void deleteExport(DLManagedTensor *m)
+{
+    delete static_cast<Export *>(m->manager_ctx);
+}
 
 } // namespace
 

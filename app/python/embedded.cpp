@@ -5,10 +5,13 @@
 
 #include <pybind11/embed.h>
 
-PYBIND11_EMBEDDED_MODULE(memscope, m) { memscope::python::defineModule(m); }
+PYBIND11_EMBEDDED_MODULE(memscope, m)
+{
+    memscope::python::defineModule(m);
+}
 
 namespace memscope::python {
 // Referenced by PythonBackend so the linker keeps this file (and the module's
 // registration) when linking from a static library.
-void linkEmbeddedModule() {}
+void linkEmbeddedModule() { }
 } // namespace memscope::python

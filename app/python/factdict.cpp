@@ -28,8 +28,8 @@ py::dict factToDict(const MemoryFact &f)
     d["nbytes"] = f.nbytes();
     d["device"] = f.device.toString();
     d["readonly"] = f.readOnly;
-    d["allocation"] = f.allocation.known ? py::object(py::make_tuple(f.allocation.base, f.allocation.size))
-                                         : py::object(py::none());
+    d["allocation"] =
+        f.allocation.known ? py::object(py::make_tuple(f.allocation.base, f.allocation.size)) : py::object(py::none());
     d["flags"] = f.flags;
     return d;
 }

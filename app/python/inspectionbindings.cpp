@@ -36,7 +36,7 @@ py::dict relation(py::handle a, py::handle b)
     d["a_device"] = fa.device.toString();
     d["b_device"] = fb.device.toString();
     if (r == Relation::Alias) {
-        const auto shared = sharedElements(fa.placed(), fb.placed(), std::int64_t{1} << 24);
+        const auto shared = sharedElements(fa.placed(), fb.placed(), std::int64_t {1} << 24);
         const auto [alo, ahi] = fa.extent();
         const auto [blo, bhi] = fb.extent();
         d["shared_range"] = py::make_tuple(std::max(alo, blo), std::min(ahi, bhi));

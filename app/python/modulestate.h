@@ -17,9 +17,9 @@ namespace memscope::python {
 struct AdapterOptions
 {
     /// Objects up to this size have their values copied into the snapshot.
-    std::size_t valueLimit = std::size_t{1} << 20;
+    std::size_t valueLimit = std::size_t {1} << 20;
     /// Contiguous host objects up to this size are hashed (copies recognised by content).
-    std::size_t hashLimit = std::size_t{256} << 20;
+    std::size_t hashLimit = std::size_t {256} << 20;
 };
 
 /// What the `memscope` module works with: the engine runtime (the app's, when

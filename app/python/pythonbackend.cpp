@@ -61,7 +61,8 @@ std::string PythonBackend::defaultExecutable()
 
 std::string PythonBackend::checkInterpreter(const std::string &executable)
 {
-    const std::string command = "'" + executable + "' -c 'import sys; print(sys.version_info[0], sys.version_info[1])' 2>/dev/null";
+    const std::string command =
+        "'" + executable + "' -c 'import sys; print(sys.version_info[0], sys.version_info[1])' 2>/dev/null";
     if (executable.find('\'') != std::string::npos)
         return "the Python path '" + executable + "' contains a quote character";
     FILE *p = popen(command.c_str(), "r");
@@ -72,9 +73,9 @@ std::string PythonBackend::checkInterpreter(const std::string &executable)
         return "no working Python interpreter at '" + executable + "'";
     if (major != PY_MAJOR_VERSION || minor != PY_MINOR_VERSION)
         return "'" + executable + "' is Python " + std::to_string(major) + "." + std::to_string(minor) +
-               ", but MemScope was built against Python " + std::to_string(PY_MAJOR_VERSION) + "." +
-               std::to_string(PY_MINOR_VERSION) + ": choose an environment of Python " +
-               std::to_string(PY_MAJOR_VERSION) + "." + std::to_string(PY_MINOR_VERSION);
+            ", but MemScope was built against Python " + std::to_string(PY_MAJOR_VERSION) + "." +
+            std::to_string(PY_MINOR_VERSION) + ": choose an environment of Python " + std::to_string(PY_MAJOR_VERSION) +
+            "." + std::to_string(PY_MINOR_VERSION);
     return {};
 }
 
@@ -203,7 +204,7 @@ void PythonBackend::threadMain()
             .def_property_readonly("encoding", [](OutputSink &) { return "utf-8"; })
             .def_property_readonly("errors", [](OutputSink &) { return "replace"; });
         auto makeSink = [this](OutputStream stream) {
-            return py::cast(OutputSink{[this, stream](std::string_view t) { emitOutput(stream, t); }, stream});
+            return py::cast(OutputSink {[this, stream](std::string_view t) { emitOutput(stream, t); }, stream});
         };
         py::object out = makeSink(OutputStream::Stdout);
         py::object err = makeSink(OutputStream::Stderr);
@@ -223,8 +224,7 @@ void PythonBackend::threadMain()
 
         std::lock_guard lock(m_mutex);
         m_environment = "Python " + sys.attr("version").cast<std::string>().substr(0, 6) + " at " +
-                        sys.attr("executable").cast<std::string>() + " (prefix " +
-                        sys.attr("prefix").cast<std::string>() + ")";
+            sys.attr("executable").cast<std::string>() + " (prefix " + sys.attr("prefix").cast<std::string>() + ")";
     } catch (const std::exception &e) {
         std::lock_guard lock(m_mutex);
         m_startError = std::string("MemScope's console did not start: ") + e.what();
@@ -355,9 +355,10 @@ void PythonBackend::runScript(std::string source, std::string filename, Finished
             }
         } catch (py::error_already_set &e) {
             // A syntax error anywhere: report it with file and line, run nothing.
-            const std::string text = py::str("").attr("join")(py::module_::import("traceback")
-                                                                  .attr("format_exception_only")(e.type(), e.value()))
-                                         .cast<std::string>();
+            const std::string text =
+                py::str("")
+                    .attr("join")(py::module_::import("traceback").attr("format_exception_only")(e.type(), e.value()))
+                    .cast<std::string>();
             return std::function<void()>([allDone, text] {
                 if (allDone)
                     allDone(false, text);
@@ -395,8 +396,7 @@ void PythonBackend::complete(std::string text, Completions done)
         std::vector<std::string> out;
         try {
             out = m_py->console.attr("complete")(text).cast<std::vector<std::string>>();
-        } catch (const std::exception &) {
-        }
+        } catch (const std::exception &) { }
         return [done, out = std::move(out)]() mutable {
             if (done)
                 done(std::move(out));

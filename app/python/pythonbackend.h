@@ -92,8 +92,8 @@ private:
     std::mutex m_outputMutex;
     OutputHandler m_output;
 
-    std::atomic<int> m_pending{0};
-    std::atomic<std::uint64_t> m_currentJob{0};
+    std::atomic<int> m_pending {0};
+    std::atomic<std::uint64_t> m_currentJob {0};
     std::uint64_t m_jobCounter = 0;
     unsigned long m_pythonThread = 0; ///< PyThread ident of the interpreter thread
 

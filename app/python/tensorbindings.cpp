@@ -25,8 +25,14 @@ namespace memscope::python {
 
 namespace {
 
-Runtime &runtime() { return *moduleState().runtime; }
-EventLog *events() { return &moduleState().events; }
+Runtime &runtime()
+{
+    return *moduleState().runtime;
+}
+EventLog *events()
+{
+    return &moduleState().events;
+}
 
 std::optional<DType> optionalDType(const py::object &dtype)
 {
@@ -41,7 +47,10 @@ std::optional<DType> optionalDType(const py::object &dtype)
     return parseDType(text);
 }
 
-DType dtypeOr(const py::object &dtype, DType fallback) { return optionalDType(dtype).value_or(fallback); }
+DType dtypeOr(const py::object &dtype, DType fallback)
+{
+    return optionalDType(dtype).value_or(fallback);
+}
 
 // Buffer-protocol format characters (struct module), native byte order.
 std::string formatOf(DType t)
@@ -118,6 +127,18 @@ std::string typestrOf(DType t)
     throw py::attribute_error("bfloat16 has no NumPy typestr; use .astype('float32') first");
 }
 
+// The fields __array_interface__ and __cuda_array_interface__ (version 3) share.
+py::dict arrayInterface(const Tensor &t)
+{
+    py::dict d;
+    d["version"] = 3;
+    d["shape"] = py::tuple(py::cast(t.shape()));
+    d["typestr"] = typestrOf(t.dtype());
+    d["data"] = py::make_tuple(t.data(), t.readOnly());
+    d["strides"] = py::tuple(py::cast(t.strides()));
+    return d;
+}
+
 void requireHost(const Tensor &t, const char *what)
 {
     if (!t.device().isCpu())
@@ -167,7 +188,7 @@ Tensor fromBuffer(py::buffer obj, std::optional<DType> dtype, const Device &devi
 {
     py::buffer_info info = obj.request();
     const DType source = dtypeOfFormat(info.format, static_cast<std::size_t>(info.itemsize));
-    Layout l{source, 0, info.shape, info.strides};
+    Layout l {source, 0, info.shape, info.strides};
     const ByteRange bounds = l.byteBounds();
     l.offset = -bounds.lo;
     // A foreign view of the exporter's memory, alive while `info` is.
@@ -313,7 +334,7 @@ std::string repr(const Tensor &t)
     char addr[32];
     std::snprintf(addr, sizeof addr, "0x%llx", static_cast<unsigned long long>(t.data()));
     return "memscope.Tensor(" + values + ", dtype=" + std::string(numpyName(t.dtype())) + ", device='" +
-           t.device().toString() + "', data=" + addr + (t.readOnly() ? ", readonly" : "") + ")";
+        t.device().toString() + "', data=" + addr + (t.readOnly() ? ", readonly" : "") + ")";
 }
 
 // bf_getbuffer for memscope.Tensor: host memory only; errors become BufferError.
@@ -382,8 +403,9 @@ void defineTensor(py::module_ &m)
     auto *heapType = reinterpret_cast<PyHeapTypeObject *>(cls.ptr());
     heapType->as_buffer.bf_getbuffer = &getBuffer;
     cls.def_property_readonly("shape", [](const Tensor &t) { return py::tuple(py::cast(t.shape())); })
-        .def_property_readonly("strides", [](const Tensor &t) { return py::tuple(py::cast(t.strides())); },
-                               "Strides in bytes, as NumPy gives them.")
+        .def_property_readonly(
+            "strides", [](const Tensor &t) { return py::tuple(py::cast(t.strides())); },
+            "Strides in bytes, as NumPy gives them.")
         .def_property_readonly("dtype", [](const Tensor &t) { return std::string(numpyName(t.dtype())); })
         .def_property_readonly("device", [](const Tensor &t) { return t.device().toString(); })
         .def_property_readonly("is_emulated", [](const Tensor &t) { return t.device().emulated; })
@@ -430,11 +452,17 @@ void defineTensor(py::module_ &m)
             "broadcast_to", [](const Tensor &t, std::vector<std::int64_t> shape) { return t.broadcastTo(shape); },
             "A read-only view with zero strides.")
         .def(
-            "to", [](const Tensor &t, const std::string &device) { return to(runtime(), t, runtime().resolve(device), false, events()); },
+            "to",
+            [](const Tensor &t, const std::string &device) {
+                return to(runtime(), t, runtime().resolve(device), false, events());
+            },
             py::arg("device"), "The tensor on `device`: itself when already there, else a copy.")
         .def("cpu", [](const Tensor &t) { return to(runtime(), t, Device::cpu(), false, events()); })
         .def(
-            "astype", [](const Tensor &t, py::object dtype, bool copy) { return astype(runtime(), t, dtypeOr(dtype, t.dtype()), copy, events()); },
+            "astype",
+            [](const Tensor &t, py::object dtype, bool copy) {
+                return astype(runtime(), t, dtypeOr(dtype, t.dtype()), copy, events());
+            },
             py::arg("dtype"), py::arg("copy") = true, "NumPy's astype: a converted copy.")
         .def("copy", [](const Tensor &t) { return copy(runtime(), t, events()); })
         .def(
@@ -454,13 +482,7 @@ void defineTensor(py::module_ &m)
         .def_property_readonly("__array_interface__",
                                [](const Tensor &t) {
                                    requireHost(t, "__array_interface__");
-                                   py::dict d;
-                                   d["version"] = 3;
-                                   d["shape"] = py::tuple(py::cast(t.shape()));
-                                   d["typestr"] = typestrOf(t.dtype());
-                                   d["data"] = py::make_tuple(t.data(), t.readOnly());
-                                   d["strides"] = py::tuple(py::cast(t.strides()));
-                                   return d;
+                                   return arrayInterface(t);
                                })
         .def_property_readonly("__cuda_array_interface__",
                                [](const Tensor &t) {
@@ -469,12 +491,7 @@ void defineTensor(py::module_ &m)
                                            "__cuda_array_interface__ exists only for real GPU memory; this tensor "
                                            "lives on " +
                                            t.device().toString());
-                                   py::dict d;
-                                   d["version"] = 3;
-                                   d["shape"] = py::tuple(py::cast(t.shape()));
-                                   d["typestr"] = typestrOf(t.dtype());
-                                   d["data"] = py::make_tuple(t.data(), t.readOnly());
-                                   d["strides"] = py::tuple(py::cast(t.strides()));
+                                   py::dict d = arrayInterface(t);
                                    d["stream"] = py::none();
                                    return d;
                                })

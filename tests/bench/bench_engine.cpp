@@ -81,13 +81,13 @@ void benchChanges(std::size_t mib)
                     static_cast<double>(tracker.memoryUsed()) / (1 << 20), mib);
     }
     // Hash mode's cost for a 1 GiB buffer is its hash table, not a second GiB: measured.
-    std::vector<std::byte> gib(std::size_t{1} << 30);
+    std::vector<std::byte> gib(std::size_t {1} << 30);
     ChangeOptions opt;
-    opt.shadowBudget = std::size_t{256} << 20; // the default budget
+    opt.shadowBudget = std::size_t {256} << 20; // the default budget
     ChangeTracker tracker(opt);
     const auto t0 = Clock::now();
     tracker.observe(1, gib);
-    gib[std::size_t{700} << 20] = std::byte{1};
+    gib[std::size_t {700} << 20] = std::byte {1};
     const ChangeSet cs = tracker.observe(1, gib);
     const double t = std::chrono::duration<double>(Clock::now() - t0).count();
     std::printf("changes 1 GiB buffer: mode %s, tracker memory %.2f MiB, 2 steps %.0f ms, %zu changed range(s)\n",

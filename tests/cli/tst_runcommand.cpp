@@ -44,8 +44,9 @@ class TestRunCommand : public QObject
 private Q_SLOTS:
     void tutorialRelationsAsJson()
     {
-        const Run r = memscope({QStringLiteral("run"), QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/examples/tutorial.py"),
-                                QStringLiteral("--json")});
+        const Run r =
+            memscope({QStringLiteral("run"), QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/examples/tutorial.py"),
+                      QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
@@ -92,9 +93,10 @@ private Q_SLOTS:
     void textOutputNamesEachConversion()
     {
         QTemporaryDir dir;
-        const QString path = writeScript(dir, "import numpy as np\nimport torch\n"
-                                              "a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])\n"
-                                              "t = torch.from_numpy(a)\na[0, 0] = 99\nt2 = torch.tensor(a)\n");
+        const QString path = writeScript(dir,
+                                         "import numpy as np\nimport torch\n"
+                                         "a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])\n"
+                                         "t = torch.from_numpy(a)\na[0, 0] = 99\nt2 = torch.tensor(a)\n");
         const Run r = memscope({QStringLiteral("run"), path});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("t = torch.from_numpy(a): alias, 48 B shared"));
@@ -135,7 +137,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writeScript(dir, "x = 1\n");
-        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("--python"), QStringLiteral("/nonexistent/python3")});
+        const Run r =
+            memscope({QStringLiteral("run"), path, QStringLiteral("--python"), QStringLiteral("/nonexistent/python3")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("no working Python interpreter at '/nonexistent/python3'"), r.err.constData());
     }

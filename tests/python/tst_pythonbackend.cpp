@@ -29,7 +29,7 @@ private Q_SLOTS:
     {
         engine::RuntimeOptions o;
         o.useCuda = false;
-        o.emulatedCapacity = std::size_t{64} << 20;
+        o.emulatedCapacity = std::size_t {64} << 20;
         m_runtime = std::make_unique<engine::Runtime>(o);
         m_backend = std::make_unique<python::PythonBackend>(*m_runtime);
         const std::string error = m_backend->waitForStart();
@@ -217,8 +217,8 @@ private Q_SLOTS:
 
         r = runStatement(*m_backend, "a[0, 0] = 99");
         const auto &s2 = *r.snapshot;
-        QCOMPARE(s2.changed[std::size_t(s2.indexOf("a"))], std::vector<std::int64_t>{0});
-        QCOMPARE(s2.changed[std::size_t(s2.indexOf("t"))], std::vector<std::int64_t>{0}); // the alias changed too
+        QCOMPARE(s2.changed[std::size_t(s2.indexOf("a"))], std::vector<std::int64_t> {0});
+        QCOMPARE(s2.changed[std::size_t(s2.indexOf("t"))], std::vector<std::int64_t> {0}); // the alias changed too
 
         r = runStatement(*m_backend, "t2 = torch.tensor(a)");
         const auto &s3 = *r.snapshot;
@@ -232,7 +232,7 @@ private Q_SLOTS:
 
         r = runStatement(*m_backend, "t2[0, 1] = -1");
         const auto &s4 = *r.snapshot;
-        QCOMPARE(s4.changed[std::size_t(s4.indexOf("t2"))], std::vector<std::int64_t>{1});
+        QCOMPARE(s4.changed[std::size_t(s4.indexOf("t2"))], std::vector<std::int64_t> {1});
         QVERIFY(s4.changed[std::size_t(s4.indexOf("a"))].empty()); // the copy stays put
     }
 

@@ -12,7 +12,7 @@ int main()
 {
     memscope::engine::RuntimeOptions o;
     o.useCuda = false;
-    o.emulatedCapacity = std::size_t{16} << 20;
+    o.emulatedCapacity = std::size_t {16} << 20;
     memscope::engine::Runtime runtime(o);
     {
         memscope::python::PythonBackend backend(runtime);
@@ -21,8 +21,9 @@ int main()
             return 1;
         }
         const auto r = memscope::testing::runStatement(
-            backend, "import numpy as np, torch, tensorflow as tf; x = tf.constant([1.0, 2.0]); "
-                     "t = torch.ones(3); a = np.asarray(x); print(torch.__version__, tf.__version__)");
+            backend,
+            "import numpy as np, torch, tensorflow as tf; x = tf.constant([1.0, 2.0]); "
+            "t = torch.ones(3); a = np.asarray(x); print(torch.__version__, tf.__version__)");
         if (r.status != memscope::engine::ExecutionResult::Status::Ok) {
             std::fprintf(stderr, "FAIL: %s\n", r.error.c_str());
             return 1;

@@ -51,6 +51,12 @@ public:
     virtual void run(std::string source, std::string filename, Finished done) = 0;
     /// Completions for the text before the cursor; empty while code is running.
     virtual void complete(std::string text, Completions done) = 0;
+    /// Writes one element of the object `objectId` of the latest snapshot
+    /// (flat C-order index), parsing `text` as its dtype; refuses read-only
+    /// memory unless `force`. The result carries the new snapshot, or the
+    /// reason in `error` (status Error) with nothing changed.
+    virtual void writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
+                              Finished done) = 0;
     /// Raises KeyboardInterrupt in the running statement (within milliseconds
     /// for Python code); does nothing when idle.
     virtual void interrupt() = 0;

@@ -3,7 +3,9 @@
 
 #include "app/python/adapters.h"
 #include "consolesource.h"
+#include "engine/error.h"
 #include "engine/runtime.h"
+#include "engine/scalar.h"
 #include "engine/snapshot.h"
 
 #include <pybind11/embed.h>
@@ -281,16 +283,22 @@ void PythonBackend::threadMain()
 
 ExecutionResult PythonBackend::resultOfLastStatement(const std::string &fallbackSource)
 {
-    ExecutionResult r;
     py::object console = m_py->console;
     const py::object source = console.attr("last_source");
-    r.source = source.is_none() ? fallbackSource : source.cast<std::string>();
+    ExecutionResult r = resultOfLastStatementFor(source.is_none() ? fallbackSource : source.cast<std::string>());
     const py::object error = console.attr("error");
     if (!error.is_none()) {
         r.error = error.cast<std::string>();
         r.status = console.attr("interrupted").cast<bool>() ? ExecutionResult::Status::Interrupted
                                                             : ExecutionResult::Status::Error;
     }
+    return r;
+}
+
+ExecutionResult PythonBackend::resultOfLastStatementFor(const std::string &statement)
+{
+    ExecutionResult r;
+    r.source = statement;
     // The snapshot of the namespace after the statement.
     try {
         StepInfo step;
@@ -383,6 +391,55 @@ void PythonBackend::runScript(std::string source, std::string filename, Finished
                 allDone(true, {});
         });
     });
+}
+
+void PythonBackend::writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
+                                 Finished done)
+{
+    post([this, objectId, flatIndex, text = std::move(text), force, done = std::move(done)] {
+        ExecutionResult r;
+        const std::shared_ptr<const Snapshot> latest = m_py->builder->latest();
+        const MemoryFact *fact = nullptr;
+        if (latest)
+            for (const MemoryFact &f : latest->facts)
+                if (f.objectId == objectId)
+                    fact = &f;
+        try {
+            if (!fact)
+                throw Error(ErrorCode::InvalidArgument, "that object is no longer in the namespace");
+            r.source = "edit " + fact->label() + shapeText(Layout{fact->dtype, 0, fact->shape, fact->strides}.unravel(flatIndex)) +
+                       " = " + text;
+            writeFactElement(*fact, flatIndex, text, force);
+            r = resultOfLastStatementFor(r.source);
+        } catch (const Error &e) {
+            r.status = ExecutionResult::Status::Error;
+            r.error = e.what();
+            r.snapshot = latest;
+        }
+        return [done, r] {
+            if (done)
+                done(r);
+        };
+    });
+}
+
+void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex, const std::string &text, bool force)
+{
+    if (!f.isSupported())
+        throw Error(ErrorCode::Unsupported, f.label() + " cannot be edited: " + f.unsupported);
+    if (f.readOnly && !force)
+        throw Error(ErrorCode::ReadOnly, f.label() + " is read-only (" + std::string(frameworkName(f.framework)) +
+                                             "); the edit was refused. Use \"write anyway\" to write through it.");
+    const Layout layout{f.dtype, 0, f.shape, f.strides};
+    if (flatIndex < 0 || flatIndex >= layout.numel())
+        throw Error(ErrorCode::OutOfRange, "element " + std::to_string(flatIndex) + " is outside " + f.label() +
+                                               " (" + std::to_string(layout.numel()) + " elements)");
+    const Scalar value = parseScalar(f.dtype, text); // throws, naming the text and the dtype
+    std::byte bytes[16];
+    storeScalar(f.dtype, value, bytes);
+    const Address at = f.data + static_cast<Address>(layout.flatOffset(flatIndex));
+    // The object is alive (held by the snapshot) and we hold the GIL.
+    m_runtime.backend(f.device)->copyFromHost(at, bytes, itemSize(f.dtype));
 }
 
 void PythonBackend::complete(std::string text, Completions done)

@@ -56,6 +56,8 @@ public:
     void runScript(std::string source, std::string filename, Finished eachStep,
                    std::function<void(bool ok, std::string error)> allDone);
     void complete(std::string text, Completions done) override;
+    void writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
+                      Finished done) override;
     void interrupt() override;
     bool isBusy() const override { return m_pending.load() > 0; }
 
@@ -74,6 +76,9 @@ private:
     void post(Job job);
     void emitOutput(engine::OutputStream stream, std::string_view text);
     engine::ExecutionResult resultOfLastStatement(const std::string &fallbackSource);
+    /// Status Ok, the given statement, and a fresh snapshot of the namespace.
+    engine::ExecutionResult resultOfLastStatementFor(const std::string &statement);
+    void writeFactElement(const engine::MemoryFact &fact, std::int64_t flatIndex, const std::string &text, bool force);
 
     engine::Runtime &m_runtime;
     PythonBackendOptions m_options;

@@ -236,6 +236,47 @@ private Q_SLOTS:
         QVERIFY(s4.changed[std::size_t(s4.indexOf("a"))].empty()); // the copy stays put
     }
 
+    void elementEditsWriteThroughEveryAlias()
+    {
+        runStatement(*m_backend, "import numpy as np, torch");
+        auto r = runStatement(*m_backend, "e = np.array([1, 2, 3], dtype=np.int8); et = torch.from_numpy(e)");
+        const auto &s = *r.snapshot;
+        const auto id = s.facts[std::size_t(s.indexOf("e"))].objectId;
+        const auto write = [&](std::uint64_t object, std::int64_t flat, const std::string &text, bool force) {
+            auto promise = std::make_shared<std::promise<engine::ExecutionResult>>();
+            auto future = promise->get_future();
+            m_backend->writeElement(object, flat, text, force,
+                                    [promise](const engine::ExecutionResult &x) { promise->set_value(x); });
+            future.wait();
+            return future.get();
+        };
+        auto ok = write(id, 1, "5", false);
+        QCOMPARE(ok.status, Status::Ok);
+        QCOMPARE(ok.snapshot->changed[std::size_t(ok.snapshot->indexOf("et"))], std::vector<std::int64_t>{1});
+        m_output.clear();
+        runStatement(*m_backend, "print(int(e[1]), int(et[1]))");
+        QCOMPARE(m_output.stdoutText(), std::string("5 5\n"));
+
+        const auto bad = write(id, 2, "300", false);
+        QCOMPARE(bad.status, Status::Error);
+        QVERIFY2(bad.error.find("out of range for int8") != std::string::npos, bad.error.c_str());
+        const auto junk = write(id, 2, "abc", false);
+        QVERIFY(junk.error.find("'abc'") != std::string::npos);
+        const auto outside = write(id, 3, "1", false);
+        QCOMPARE(outside.status, Status::Error);
+
+        r = runStatement(*m_backend, "e.setflags(write=False)");
+        const auto refused = write(id, 0, "7", false);
+        QVERIFY2(refused.error.find("read-only") != std::string::npos, refused.error.c_str());
+        m_output.clear();
+        runStatement(*m_backend, "print(int(e[0]))");
+        QCOMPARE(m_output.stdoutText(), std::string("1\n")); // nothing changed
+        QCOMPARE(write(id, 0, "7", true).status, Status::Ok); // "write anyway"
+        m_output.clear();
+        runStatement(*m_backend, "print(int(e[0]), int(et[0]))");
+        QCOMPARE(m_output.stdoutText(), std::string("7 7\n"));
+    }
+
     void wrongInterpreterIsAClearError()
     {
         QVERIFY(python::PythonBackend::checkInterpreter(python::PythonBackend::defaultExecutable()).empty());

@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Composition root: command line, the engine runtime, the main window.
 
+#include "app/python/pythonbackend.h"
 #include "app/runcommand.h"
 #include "engine/error.h"
 #include "engine/runtime.h"
 #include "ui/mainwindow.h"
+#include "ui/canvas/memoryview.h"
+#include "ui/console/consolewidget.h"
+#include "ui/session.h"
+#include "ui/theme.h"
+
+#include <QFile>
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPixmap>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <cstdio>
@@ -65,7 +73,12 @@ int main(int argc, char **argv)
                                     QStringLiteral("Use the Python environment of <python> (same version MemScope "
                                                    "was built for). Default: $MEMSCOPE_PYTHON, else the build's."),
                                     QStringLiteral("python"));
-    parser.addOptions({devices, screenshot, noCuda, json, python});
+    const QCommandLineOption script(QStringLiteral("script"),
+                                    QStringLiteral("Type the lines of <file> into the console at start."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark."),
+                                   QStringLiteral("theme"));
+    parser.addOptions({devices, screenshot, noCuda, json, python, script, theme});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"), QStringLiteral("[run SCRIPT.py]"));
     parser.process(*app);
 
@@ -88,18 +101,54 @@ int main(int argc, char **argv)
             return 2;
         }
 
-        memscope::ui::MainWindow window(runtime);
+        // The interpreter starts on its own thread; its start-up error, if any,
+        // shows in the console instead of ending the app.
+        memscope::python::PythonBackendOptions pythonOptions;
+        pythonOptions.executable = parser.value(python).toStdString();
+        auto backend = std::make_unique<memscope::python::PythonBackend>(runtime, pythonOptions);
+        const std::string startError = backend->waitForStart();
+        if (!startError.empty())
+            backend.reset();
+        memscope::ui::MainWindow window(runtime, backend.get());
+        if (!startError.empty())
+            window.statusBar()->showMessage(QObject::tr("Python did not start: %1").arg(QString::fromStdString(startError)));
+        if (parser.isSet(theme)) {
+            const QString t = parser.value(theme);
+            window.theme()->apply(t == QLatin1String("dark")    ? memscope::ui::ThemeChoice::Dark
+                                  : t == QLatin1String("light") ? memscope::ui::ThemeChoice::Light
+                                                                : memscope::ui::ThemeChoice::System);
+        }
         window.show();
+        if (parser.isSet(script)) {
+            QFile f(parser.value(script));
+            if (!f.open(QIODevice::ReadOnly)) {
+                std::fprintf(stderr, "memscope: cannot read %s\n", qPrintable(parser.value(script)));
+                return 2;
+            }
+            window.console()->submitInput(QString::fromUtf8(f.readAll()).trimmed());
+        }
         if (parser.isSet(screenshot)) {
+            // Once the console is idle (the script, if any, has run), grab the window.
             const QString file = parser.value(screenshot);
-            QTimer::singleShot(0, &window, [&window, file] {
+            auto *poll = new QTimer(&window);
+            QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll] {
+                if (!window.console()->isIdle())
+                    return;
+                poll->stop();
+                window.canvas()->zoomToFit(); // the whole canvas in the picture
                 const bool ok = window.grab().save(file);
                 if (!ok)
                     std::fprintf(stderr, "memscope: could not write %s\n", qPrintable(file));
                 QCoreApplication::exit(ok ? 0 : 1);
             });
+            poll->start(200);
         }
-        return app->exec();
+        const int rc = app->exec();
+        // The interpreter goes first (it joins its thread and finalises Python),
+        // so no callback can reach the window after this.
+        window.session()->detachBackend();
+        backend.reset();
+        return rc;
     } catch (const memscope::engine::Error &e) {
         std::fprintf(stderr, "memscope: %s\n", e.what());
         return 1;

@@ -57,6 +57,9 @@ public:
     /// reason in `error` (status Error) with nothing changed.
     virtual void writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
                               Finished done) = 0;
+    /// Versions of the interpreter and the frameworks (read without importing
+    /// them), one "name version" per line, for the About box.
+    virtual void describeEnvironment(std::function<void(std::string)> done) = 0;
     /// Raises KeyboardInterrupt in the running statement (within milliseconds
     /// for Python code); does nothing when idle.
     virtual void interrupt() = 0;

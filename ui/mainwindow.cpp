@@ -2,59 +2,292 @@
 #include "ui/mainwindow.h"
 
 #include "engine/runtime.h"
+#include "ui/canvas/memoryscene.h"
+#include "ui/canvas/memoryview.h"
+#include "ui/console/consolewidget.h"
 #include "ui/devicesmodel.h"
+#include "ui/elementeditor.h"
+#include "ui/models/objectsmodel.h"
+#include "ui/plots/trafficplot.h"
+#include "ui/session.h"
+#include "ui/theme.h"
 
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
+#include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
+#include <QSvgGenerator>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace memscope::ui {
 
-MainWindow::MainWindow(engine::Runtime &runtime, QWidget *parent)
+MainWindow::MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend, QWidget *parent)
     : QMainWindow(parent)
     , m_runtime(runtime)
+    , m_theme(new Theme(this))
+    , m_session(new Session(backend, this))
+    , m_scene(new MemoryScene(this))
+    , m_view(new MemoryView(m_scene, this))
+    , m_console(new ConsoleWidget(m_session, m_theme, this))
+    , m_objects(new ObjectsModel(this))
+    , m_objectsProxy(new QSortFilterProxyModel(this))
+    , m_objectsView(new QTableView(this))
+    , m_editor(new ElementEditor(m_session, m_theme, this))
+    , m_plots(new TrafficPlot(this))
     , m_devices(new DevicesModel(runtime, this))
 {
     setWindowTitle(tr("MemScope"));
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    auto *heading = new QLabel(tr("<h2>Memory spaces</h2><p>Each device is its own address space: the same address "
-                                  "on two devices names different bytes.</p>"),
-                               central);
-    heading->setWordWrap(true);
-    layout->addWidget(heading);
+    setObjectName(QStringLiteral("mainWindow"));
+    setCentralWidget(m_view);
+    createDocks();
+    createMenus();
+    m_defaultState = saveState();
 
-    auto *table = new QTableView(central);
-    table->setObjectName(QStringLiteral("devicesView"));
-    table->setModel(m_devices);
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->verticalHeader()->hide();
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    layout->addWidget(table);
-    setCentralWidget(central);
+    connect(m_session, &Session::snapshotAvailable, this, &MainWindow::applySnapshot);
+    connect(m_session, &Session::busyChanged, this, [this](bool busy) {
+        statusBar()->showMessage(busy ? tr("running…") : tr("ready"), busy ? 0 : 3000);
+    });
+    connect(m_session, &Session::environmentAvailable, this, [this](const QString &env) { m_environment = env; });
+    connect(m_scene, &MemoryScene::objectClicked, this, &MainWindow::selectObject);
+    connect(m_theme, &Theme::changed, this, &MainWindow::applyTheme);
+    m_session->requestEnvironment();
 
-    auto *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
-    auto *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About MemScope"), this, &MainWindow::showAbout);
-
+    QSettings settings;
+    const auto choice = static_cast<ThemeChoice>(settings.value(QStringLiteral("view/theme"), 0).toInt());
+    m_theme->apply(choice);
+    resize(1400, 900);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     statusBar()->showMessage(QString::fromStdString(m_runtime.cudaStatus()));
-    resize(900, 420);
+    m_scene->setSnapshot(nullptr);
+    m_console->setFocus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    setDockNestingEnabled(true);
+    const auto dock = [this](const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(widget);
+        addDockWidget(area, d);
+        return d;
+    };
+    QDockWidget *console = dock(tr("Python console"), QStringLiteral("consoleDock"), m_console, Qt::BottomDockWidgetArea);
+
+    auto *objectsPanel = new QWidget(this);
+    auto *objectsLayout = new QVBoxLayout(objectsPanel);
+    objectsLayout->setContentsMargins(2, 2, 2, 2);
+    auto *filter = new QLineEdit(objectsPanel);
+    filter->setObjectName(QStringLiteral("objectsFilter"));
+    filter->setPlaceholderText(tr("Filter objects (name, framework, dtype, device)…"));
+    filter->setClearButtonEnabled(true);
+    objectsLayout->addWidget(filter);
+    m_objectsProxy->setSourceModel(m_objects);
+    m_objectsProxy->setSortRole(ObjectsModel::SortRole);
+    m_objectsProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_objectsProxy->setFilterKeyColumn(-1);
+    connect(filter, &QLineEdit::textChanged, m_objectsProxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_objectsView->setObjectName(QStringLiteral("objectsView"));
+    m_objectsView->setModel(m_objectsProxy);
+    m_objectsView->setSortingEnabled(true);
+    m_objectsView->sortByColumn(ObjectsModel::Name, Qt::AscendingOrder);
+    m_objectsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_objectsView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_objectsView->verticalHeader()->hide();
+    m_objectsView->horizontalHeader()->setStretchLastSection(true);
+    objectsLayout->addWidget(m_objectsView);
+    connect(m_objectsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    selectObject(current.data(ObjectsModel::ObjectIdRole).toULongLong());
+            });
+    QDockWidget *objects = dock(tr("Objects"), QStringLiteral("objectsDock"), objectsPanel, Qt::RightDockWidgetArea);
+    QDockWidget *editor = dock(tr("Element editor"), QStringLiteral("editorDock"), m_editor, Qt::RightDockWidgetArea);
+    QDockWidget *plots = dock(tr("Copy traffic and memory"), QStringLiteral("plotsDock"), m_plots, Qt::BottomDockWidgetArea);
+
+    auto *devices = new QTableView(this);
+    devices->setObjectName(QStringLiteral("devicesView"));
+    devices->setModel(m_devices);
+    devices->verticalHeader()->hide();
+    devices->horizontalHeader()->setStretchLastSection(true);
+    QDockWidget *devicesDock = dock(tr("Devices"), QStringLiteral("devicesDock"), devices, Qt::RightDockWidgetArea);
+    splitDockWidget(objects, editor, Qt::Vertical);
+    tabifyDockWidget(editor, devicesDock);
+    editor->raise();
+    splitDockWidget(console, plots, Qt::Horizontal);
+    resizeDocks({console, plots}, {900, 500}, Qt::Horizontal);
+    resizeDocks({console}, {300}, Qt::Vertical);
+    resizeDocks({objects}, {480}, Qt::Horizontal);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Export canvas as &PNG…"), QKeySequence(tr("Ctrl+E")), this,
+                    [this] { exportCanvasInteractively(QStringLiteral("png")); });
+    file->addAction(tr("Export canvas as &SVG…"), QKeySequence(tr("Ctrl+Shift+E")), this,
+                    [this] { exportCanvasInteractively(QStringLiteral("svg")); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] { m_view->zoomBy(1.25); });
+    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] { m_view->zoomBy(0.8); });
+    view->addAction(tr("&Fit canvas"), QKeySequence(tr("Ctrl+9")), this, [this] { m_view->zoomToFit(); });
+    view->addAction(tr("&Actual size"), QKeySequence(tr("Ctrl+0")), this, [this] { m_view->resetZoom(); });
+    QAction *raw = view->addAction(tr("&Raw addresses"));
+    raw->setCheckable(true);
+    raw->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    connect(raw, &QAction::toggled, m_scene, &MemoryScene::setRawAddresses);
+    view->addSeparator();
+    QMenu *themeMenu = view->addMenu(tr("&Theme"));
+    auto *group = new QActionGroup(this);
+    const std::pair<QString, ThemeChoice> choices[] = {
+        {tr("Follow &system"), ThemeChoice::System}, {tr("&Light"), ThemeChoice::Light}, {tr("&Dark"), ThemeChoice::Dark}};
+    const auto current = static_cast<ThemeChoice>(QSettings().value(QStringLiteral("view/theme"), 0).toInt());
+    for (const auto &[label, choice] : choices) {
+        QAction *a = themeMenu->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(choice == current);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, choice = choice] {
+            QSettings().setValue(QStringLiteral("view/theme"), static_cast<int>(choice));
+            m_theme->apply(choice);
+        });
+    }
+    view->addSeparator();
+    for (QDockWidget *d : findChildren<QDockWidget *>())
+        view->addAction(d->toggleViewAction());
+    view->addAction(tr("Reset &layout"), this, [this] { restoreState(m_defaultState); });
+
+    QMenu *python = menuBar()->addMenu(tr("&Python"));
+    python->addAction(tr("&Interrupt"), QKeySequence(tr("Ctrl+Shift+C")), m_session, &Session::interrupt);
+    python->addAction(tr("&Console"), QKeySequence(tr("Ctrl+`")), this, [this] { m_console->setFocus(); });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About MemScope"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot)
+{
+    // Follow what the statement just created, so its values are in view.
+    if (snapshot)
+        for (std::size_t i = 0; i < snapshot->facts.size(); ++i)
+            if (snapshot->origins[i].step == snapshot->step && snapshot->facts[i].isSupported())
+                m_selected = snapshot->facts[i].objectId;
+    m_objects->setSnapshot(snapshot);
+    m_scene->setSnapshot(snapshot, m_selected);
+    m_editor->showObject(snapshot, m_selected);
+    if (snapshot)
+        m_plots->addStep(*snapshot);
+    m_devices->refresh();
+    if (m_selected) {
+        const int row = m_objects->rowOf(m_selected);
+        if (row >= 0)
+            m_objectsView->selectRow(m_objectsProxy->mapFromSource(m_objects->index(row, 0)).row());
+    }
+}
+
+void MainWindow::selectObject(std::uint64_t objectId)
+{
+    if (objectId == m_selected)
+        return;
+    m_selected = objectId;
+    m_scene->setSelectedObject(objectId);
+    m_editor->showObject(m_session->snapshot(), objectId);
+    const int row = m_objects->rowOf(objectId);
+    if (row >= 0) {
+        const QModelIndex proxy = m_objectsProxy->mapFromSource(m_objects->index(row, 0));
+        if (proxy.isValid() && m_objectsView->currentIndex().row() != proxy.row())
+            m_objectsView->selectRow(proxy.row());
+    }
+}
+
+void MainWindow::applyTheme()
+{
+    m_scene->setColors(m_theme->colors());
+    m_plots->setColors(m_theme->colors());
+}
+
+bool MainWindow::exportCanvas(const QString &path, QString *error)
+{
+    const QRectF source = m_scene->sceneRect();
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(source.size().toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
+        svg.setTitle(tr("MemScope canvas"));
+        QPainter p;
+        if (!p.begin(&svg)) {
+            if (error)
+                *error = tr("cannot write %1").arg(path);
+            return false;
+        }
+        m_scene->render(&p, QRectF(QPointF(0, 0), source.size()), source);
+        p.end();
+        return true;
+    }
+    const qreal dpr = 2.0; // crisp on slides and handouts
+    QImage image((source.size() * dpr).toSize(), QImage::Format_ARGB32);
+    image.setDevicePixelRatio(dpr);
+    image.fill(m_theme->colors().canvasBackground);
+    QPainter p(&image);
+    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    m_scene->render(&p, QRectF(QPointF(0, 0), source.size()), source);
+    p.end();
+    if (!image.save(path)) {
+        if (error)
+            *error = tr("cannot write %1").arg(path);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::exportCanvasInteractively(const QString &suffix)
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export canvas"), QStringLiteral("memscope.") + suffix,
+                                                      suffix == QLatin1String("svg") ? tr("SVG (*.svg)")
+                                                                                      : tr("PNG (*.png)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportCanvas(path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Canvas written to %1").arg(path), 5000);
 }
 
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About MemScope"),
-                       tr("<h3>MemScope %1</h3><p>Shows which arrays and tensors share memory.</p>"
-                          "<p>Qt %2<br>%3</p><p>GPL-3.0-or-later</p>")
+                       tr("<h3>MemScope %1</h3><p>Shows which arrays and tensors share memory, observed from their "
+                          "addresses.</p><p>Qt %2<br>%3<br>%4</p><p>GPL-3.0-or-later</p>")
                            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
+                                m_environment.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")),
                                 QString::fromStdString(m_runtime.cudaStatus()).toHtmlEscaped()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace memscope::ui

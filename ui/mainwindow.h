@@ -1,31 +1,90 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+// moc (Qt 6.4) cannot parse GCC 12's <concepts>; it needs only the names below.
+#ifndef Q_MOC_RUN
+#include "engine/snapshot.h"
+#endif
+
 #include <QMainWindow>
+
+#include <memory>
+
+class QDockWidget;
+class QSortFilterProxyModel;
+class QTableView;
 
 namespace memscope::engine {
 class Runtime;
-}
+class ScriptBackend;
+} // namespace memscope::engine
 
 namespace memscope::ui {
 
+class ConsoleWidget;
 class DevicesModel;
+class ElementEditor;
+class MemoryScene;
+class MemoryView;
+class ObjectsModel;
+class Session;
+class Theme;
+class TrafficPlot;
 
-/// The main window. For now it shows the engine's devices and why a GPU is or
-/// is not used; console, memory canvas and editors dock into it (issue 4).
+/// The main window: the memory canvas in the middle; console, objects,
+/// element editor, plots and devices in docks (layout saved and restored).
+/// Every panel follows the session's latest snapshot. `backend` may be null
+/// (no Python); it must outlive the window's use of it (destroy the window's
+/// backend after the window, or detach first).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(engine::Runtime &runtime, QWidget *parent = nullptr);
+    MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
+    Session *session() const { return m_session; }
+    Theme *theme() const { return m_theme; }
+    ConsoleWidget *console() const { return m_console; }
+    MemoryScene *scene() const { return m_scene; }
+    MemoryView *canvas() const { return m_view; }
+    ObjectsModel *objectsModel() const { return m_objects; }
+    ElementEditor *elementEditor() const { return m_editor; }
+    TrafficPlot *plots() const { return m_plots; }
     DevicesModel *devicesModel() const { return m_devices; }
 
+    /// Selects an object everywhere (canvas outline, table row, element grid).
+    void selectObject(std::uint64_t objectId);
+    std::uint64_t selectedObject() const { return m_selected; }
+    /// Writes the canvas as PNG or SVG (by suffix); false with a reason on failure.
+    bool exportCanvas(const QString &path, QString *error = nullptr);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
+    void createDocks();
+    void createMenus();
+    void applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot);
+    void applyTheme();
     void showAbout();
+    void exportCanvasInteractively(const QString &suffix);
 
     engine::Runtime &m_runtime;
+    Theme *m_theme;
+    Session *m_session;
+    MemoryScene *m_scene;
+    MemoryView *m_view;
+    ConsoleWidget *m_console;
+    ObjectsModel *m_objects;
+    QSortFilterProxyModel *m_objectsProxy;
+    QTableView *m_objectsView;
+    ElementEditor *m_editor;
+    TrafficPlot *m_plots;
     DevicesModel *m_devices;
+    std::uint64_t m_selected = 0;
+    QByteArray m_defaultState;
+    QString m_environment;
 };
 
 } // namespace memscope::ui

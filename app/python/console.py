@@ -182,3 +182,19 @@ def split_statements(source, filename):
             start = min(d.lineno for d in node.decorator_list)
         out.append((start, "".join(lines[start - 1: node.end_lineno])))
     return out
+
+
+def versions():
+    """'Python 3.11.2 (/path/python)' and each framework's installed version,
+    read from package metadata: nothing is imported for it."""
+    from importlib import metadata
+    lines = ["Python %s (%s)" % (sys.version.split()[0], sys.executable)]
+    for dist, name in (("numpy", "NumPy"), ("torch", "PyTorch"), ("tensorflow-cpu", "TensorFlow"),
+                       ("tensorflow", "TensorFlow"), ("jax", "JAX"), ("cupy", "CuPy")):
+        if any(line.startswith(name + " ") for line in lines):
+            continue
+        try:
+            lines.append("%s %s" % (name, metadata.version(dist)))
+        except metadata.PackageNotFoundError:
+            pass
+    return "\n".join(lines)

@@ -442,6 +442,22 @@ void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex
     m_runtime.backend(f.device)->copyFromHost(at, bytes, itemSize(f.dtype));
 }
 
+void PythonBackend::describeEnvironment(std::function<void(std::string)> done)
+{
+    post([this, done = std::move(done)] {
+        std::string text;
+        try {
+            text = m_py->consoleModule.attr("versions")().cast<std::string>();
+        } catch (const std::exception &e) {
+            text = std::string("versions unavailable: ") + e.what();
+        }
+        return [done, text] {
+            if (done)
+                done(text);
+        };
+    });
+}
+
 void PythonBackend::complete(std::string text, Completions done)
 {
     if (isBusy()) {

@@ -58,6 +58,7 @@ public:
     void complete(std::string text, Completions done) override;
     void writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
                       Finished done) override;
+    void describeEnvironment(std::function<void(std::string)> done) override;
     void interrupt() override;
     bool isBusy() const override { return m_pending.load() > 0; }
 

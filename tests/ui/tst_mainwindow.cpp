@@ -24,7 +24,7 @@ private Q_SLOTS:
         o.useCuda = false;
         o.emulatedCapacity = 1 << 20;
         engine::Runtime runtime(o);
-        ui::MainWindow window(runtime);
+        ui::MainWindow window(runtime, nullptr);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto *model = window.devicesModel();

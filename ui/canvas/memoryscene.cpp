@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/canvas/memoryscene.h"
+
+#include "engine/scalar.h"
+#include "ui/models/objectsmodel.h"
+
+#include <QFont>
+#include <QGraphicsPathItem>
+#include <QGraphicsRectItem>
+#include <QGraphicsSceneMouseEvent>
+#include <QGraphicsSimpleTextItem>
+#include <QLocale>
+#include <QPen>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+using namespace memscope::engine;
+
+namespace memscope::ui {
+
+namespace {
+
+constexpr qreal kVarX = 24;
+constexpr qreal kVarW = 250;
+constexpr qreal kVarH = 58;
+constexpr qreal kVarGap = 12;
+constexpr qreal kLaneX = 300;
+constexpr qreal kBlockX = kLaneX + 40;
+constexpr qreal kCellW = 78;
+constexpr qreal kCellH = 38;
+constexpr qreal kRowGap = 18; // room for the offsets under each row
+constexpr int kDefaultCols = 8;
+
+struct Cell
+{
+    QString value;
+    std::set<int> facts;
+    bool changed = false;
+};
+
+struct Region
+{
+    Device device;
+    Address lo = 0;
+    Address hi = 0;
+    int group = 0;
+    std::vector<int> facts;
+    int primary = -1;
+    std::int64_t item = 1;
+    int number = 0; ///< "buf N"
+    int cols = kDefaultCols;
+    std::vector<Cell> cells; ///< empty in bar mode
+    QRectF block;            ///< where the cells or bar are drawn
+
+    std::int64_t cellCount() const { return static_cast<std::int64_t>((hi - lo + item - 1) / item); }
+};
+
+QFont monoFont(int pointSize, bool bold = false)
+{
+    QFont f(QStringLiteral("DejaVu Sans Mono"));
+    f.setStyleHint(QFont::Monospace);
+    f.setPointSize(pointSize);
+    f.setBold(bold);
+    return f;
+}
+
+QFont uiFont(int pointSize, bool bold = false)
+{
+    QFont f(QStringLiteral("DejaVu Sans"));
+    f.setPointSize(pointSize);
+    f.setBold(bold);
+    return f;
+}
+
+QString hex(Address a) { return QStringLiteral("0x") + QString::number(a, 16); }
+
+QString elementText(const MemoryFact &f, std::int64_t element)
+{
+    const auto item = static_cast<std::size_t>(f.itemSize());
+    const auto at = static_cast<std::size_t>(element) * item;
+    if (!f.valuesCaptured || at + item > f.values.size())
+        return {};
+    return QString::fromStdString(formatScalar(f.dtype, loadScalar(f.dtype, f.values.data() + at)));
+}
+
+QString indexText(const MemoryFact &f, std::int64_t flat)
+{
+    const Layout l{f.dtype, 0, f.shape, f.strides};
+    QStringList parts;
+    for (auto i : l.unravel(flat))
+        parts << QString::number(i);
+    return QString::fromStdString(f.label()) + QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
+QGraphicsSimpleTextItem *placeText(QGraphicsScene *scene, const QString &text, const QFont &font, const QColor &color,
+                                 QPointF pos)
+{
+    auto *t = scene->addSimpleText(text, font);
+    t->setBrush(color);
+    t->setPos(pos);
+    return t;
+}
+
+} // namespace
+
+MemoryScene::MemoryScene(QObject *parent)
+    : QGraphicsScene(parent)
+    , m_colors(Theme::lightColors())
+{
+}
+
+void MemoryScene::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::optional<std::uint64_t> selected)
+{
+    m_snapshot = std::move(snapshot);
+    if (selected)
+        m_selected = *selected;
+    rebuild();
+}
+
+void MemoryScene::setColors(const ThemeColors &colors)
+{
+    m_colors = colors;
+    rebuild();
+}
+
+void MemoryScene::setRawAddresses(bool raw)
+{
+    m_rawAddresses = raw;
+    rebuild();
+}
+
+void MemoryScene::setSelectedObject(std::uint64_t objectId)
+{
+    m_selected = objectId;
+    rebuild();
+}
+
+void MemoryScene::setCaption(const QString &caption)
+{
+    m_caption = caption;
+    rebuild();
+}
+
+QList<QGraphicsItem *> MemoryScene::itemsOfKind(ItemKind kind) const
+{
+    QList<QGraphicsItem *> out;
+    for (QGraphicsItem *i : items())
+        if (i->data(kKindKey).toInt() == static_cast<int>(kind))
+            out << i;
+    return out;
+}
+
+void MemoryScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
+{
+    for (QGraphicsItem *i : items(event->scenePos())) {
+        const int kind = i->data(kKindKey).toInt();
+        if ((kind == static_cast<int>(ItemKind::Variable) || kind == static_cast<int>(ItemKind::Cell)) && m_snapshot) {
+            const auto facts = i->data(kFactKey).toList();
+            if (!facts.isEmpty()) {
+                const auto idx = static_cast<std::size_t>(facts.first().toInt());
+                if (idx < m_snapshot->facts.size())
+                    Q_EMIT objectClicked(m_snapshot->facts[idx].objectId);
+            }
+            break;
+        }
+    }
+    QGraphicsScene::mousePressEvent(event);
+}
+
+void MemoryScene::rebuild()
+{
+    clear();
+    setBackgroundBrush(m_colors.canvasBackground);
+    const ThemeColors &c = m_colors;
+    if (!m_snapshot || m_snapshot->facts.empty()) {
+        auto *t = placeText(this, tr("No arrays or tensors yet. Create one in the console, for example\n"
+                                   "    import numpy as np; a = np.arange(6.0).reshape(2, 3)"),
+                          uiFont(12), c.mutedText, {24, 24});
+        t->setData(kKindKey, static_cast<int>(ItemKind::Caption));
+        setSceneRect(itemsBoundingRect().adjusted(-20, -20, 40, 40));
+        return;
+    }
+    const Snapshot &s = *m_snapshot;
+
+    // --- Regions: one per alias group per address space.
+    std::map<std::pair<Device, int>, Region> byKey;
+    std::vector<int> unsupported;
+    for (std::size_t i = 0; i < s.facts.size(); ++i) {
+        const MemoryFact &f = s.facts[i];
+        if (!f.isSupported() || f.numel() == 0) {
+            unsupported.push_back(static_cast<int>(i));
+            continue;
+        }
+        auto [lo, hi] = f.extent();
+        if (f.allocation.known && f.allocation.size < (std::uint64_t{1} << 40)) {
+            lo = std::min(lo, f.allocation.base);
+            hi = std::max(hi, f.allocation.base + f.allocation.size);
+        }
+        Region &r = byKey[{f.device, s.aliases.group[i]}];
+        if (r.facts.empty()) {
+            r.device = f.device;
+            r.group = s.aliases.group[i];
+            r.lo = lo;
+            r.hi = hi;
+        }
+        r.lo = std::min(r.lo, lo);
+        r.hi = std::max(r.hi, hi);
+        r.facts.push_back(static_cast<int>(i));
+    }
+    std::vector<Region> regions;
+    for (auto &[key, r] : byKey)
+        regions.push_back(std::move(r));
+    // Lanes in device order (cpu first); within a lane, by first fact.
+    std::sort(regions.begin(), regions.end(), [](const Region &a, const Region &b) {
+        return std::tie(a.device, a.facts.front()) < std::tie(b.device, b.facts.front());
+    });
+
+    for (std::size_t n = 0; n < regions.size(); ++n) {
+        Region &r = regions[n];
+        r.number = static_cast<int>(n) + 1;
+        r.primary = *std::max_element(r.facts.begin(), r.facts.end(), [&](int a, int b) {
+            return s.facts[static_cast<std::size_t>(a)].nbytes() < s.facts[static_cast<std::size_t>(b)].nbytes();
+        });
+        const MemoryFact &p = s.facts[static_cast<std::size_t>(r.primary)];
+        r.item = p.itemSize();
+        if (p.shape.size() >= 2 && p.shape.back() <= 16 && Layout{p.dtype, 0, p.shape, p.strides}.isCContiguous() &&
+            p.data == r.lo)
+            r.cols = static_cast<int>(p.shape.back());
+        if (r.cellCount() > kMaxCells)
+            continue; // bar mode
+        r.cells.resize(static_cast<std::size_t>(r.cellCount()));
+        // Primary first, so its values win where several views cover a cell.
+        std::vector<int> order = r.facts;
+        std::stable_partition(order.begin(), order.end(), [&](int i) { return i == r.primary; });
+        for (int fi : order) {
+            const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+            const Layout l{f.dtype, 0, f.shape, f.strides};
+            const std::set<std::int64_t> changed(s.changed[static_cast<std::size_t>(fi)].begin(),
+                                                 s.changed[static_cast<std::size_t>(fi)].end());
+            for (std::int64_t e = 0; e < f.numel(); ++e) {
+                const auto off = static_cast<std::int64_t>(f.data - r.lo) + l.flatOffset(e);
+                const std::int64_t firstCell = off / r.item;
+                const std::int64_t lastCell = (off + f.itemSize() - 1) / r.item;
+                for (std::int64_t k = firstCell; k <= lastCell && k < r.cellCount(); ++k) {
+                    Cell &cell = r.cells[static_cast<std::size_t>(k)];
+                    cell.facts.insert(fi);
+                    cell.changed |= changed.contains(e);
+                    if (cell.value.isEmpty() && off % r.item == 0 && f.itemSize() == r.item && k == firstCell)
+                        cell.value = elementText(f, e);
+                }
+            }
+        }
+    }
+
+    // --- Caption.
+    qreal y = 20;
+    {
+        auto *step = placeText(this, tr("Step %1").arg(s.step), uiFont(13, true), c.text, {kVarX, y});
+        step->setData(kKindKey, static_cast<int>(ItemKind::Caption));
+        QString statement = m_caption.isEmpty() ? QString::fromStdString(s.statement).trimmed() : m_caption;
+        statement = statement.section(QLatin1Char('\n'), 0, 0);
+        auto *st = placeText(this, statement, monoFont(12), c.text, {kVarX + 90, y + 1});
+        st->setData(kKindKey, static_cast<int>(ItemKind::Caption));
+        placeText(this,
+                  m_rawAddresses ? tr("raw addresses") : tr("addresses relative to each buffer (View ▸ Raw addresses)"),
+                  uiFont(9), c.mutedText, {kVarX, y + 24});
+        y += 14;
+        y += 40;
+    }
+
+    // --- Lanes, buffers, variables.
+    std::map<int, QRectF> varBoxOfFact;
+    std::map<int, const Region *> regionOfFact;
+    std::size_t ri = 0;
+    while (ri < regions.size()) {
+        const Device device = regions[ri].device;
+        const qreal laneTop = y;
+        QString laneTitle;
+        if (device.isCpu())
+            laneTitle = tr("Host memory (cpu)");
+        else if (device.emulated)
+            laneTitle = tr("%1 — emulated (no GPU found) · host code cannot read it directly")
+                            .arg(QString::fromStdString(device.spec()));
+        else
+            laneTitle = tr("%1 — GPU memory").arg(QString::fromStdString(device.spec()));
+        y += 36;
+        const std::size_t first = ri;
+        for (; ri < regions.size() && regions[ri].device == device; ++ri) {
+            Region &r = regions[ri];
+            const MemoryFact &p = s.facts[static_cast<std::size_t>(r.primary)];
+            const QColor color = c.groupColor(r.group);
+            const QColor fill = c.groupFill(r.group);
+            // Header: buf N · size · owner · who views it.
+            QStringList viewers;
+            for (int fi : r.facts)
+                viewers << QString::fromStdString(s.facts[static_cast<std::size_t>(fi)].label());
+            const QString header =
+                tr("buf %1 · %2 · %3%4")
+                    .arg(r.number)
+                    .arg(QLocale().formattedDataSize(static_cast<qint64>(r.hi - r.lo)))
+                    .arg(frameworkLabel(p.framework))
+                    .arg(viewers.size() > 1 ? tr(" · shared by %1").arg(viewers.join(QStringLiteral(", "))) : QString());
+            auto *h = placeText(this, header, uiFont(10), c.mutedText, {kBlockX, y});
+            h->setData(kKindKey, static_cast<int>(ItemKind::Caption));
+            const qreal blockTop = y + 22;
+            qreal blockHeight = 0;
+            if (!r.cells.empty()) {
+                const int rows = static_cast<int>((r.cells.size() + static_cast<std::size_t>(r.cols) - 1) /
+                                                  static_cast<std::size_t>(r.cols));
+                for (std::size_t k = 0; k < r.cells.size(); ++k) {
+                    const Cell &cell = r.cells[k];
+                    const qreal cx = kBlockX + static_cast<qreal>(static_cast<int>(k) % r.cols) * kCellW;
+                    const qreal cy = blockTop + static_cast<qreal>(static_cast<int>(k) / r.cols) * (kCellH + kRowGap);
+                    const bool selected =
+                        m_selected && std::any_of(cell.facts.begin(), cell.facts.end(), [&](int fi) {
+                            return s.facts[static_cast<std::size_t>(fi)].objectId == m_selected;
+                        });
+                    auto *rect = addRect(QRectF(cx, cy, kCellW, kCellH),
+                                         QPen(selected ? c.text : color, selected ? 3.0 : 1.5),
+                                         cell.changed ? c.changed : (cell.facts.empty() ? c.boxBackground : fill));
+                    rect->setData(kKindKey, static_cast<int>(ItemKind::Cell));
+                    rect->setData(kChangedKey, cell.changed);
+                    rect->setData(kTextKey, cell.value);
+                    rect->setData(kGroupKey, r.group);
+                    QVariantList facts;
+                    QStringList seenAs;
+                    for (int fi : cell.facts) {
+                        facts << fi;
+                        const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+                        const Layout l{f.dtype, 0, f.shape, f.strides};
+                        for (std::int64_t e = 0; e < f.numel(); ++e) {
+                            const auto off = static_cast<std::int64_t>(f.data - r.lo) + l.flatOffset(e);
+                            if (off <= static_cast<std::int64_t>(k) * r.item && static_cast<std::int64_t>(k) * r.item < off + f.itemSize()) {
+                                seenAs << indexText(f, e);
+                                break;
+                            }
+                        }
+                    }
+                    rect->setData(kFactKey, facts);
+                    const Address at = r.lo + static_cast<Address>(static_cast<std::int64_t>(k) * r.item);
+                    const QString rel = tr("buf %1 + 0x%2").arg(r.number).arg(QString::number(at - r.lo, 16));
+                    rect->setToolTip(tr("%1\naddress %2 … %3 (%4 B)\n%5%6")
+                                         .arg(rel, hex(at), hex(at + static_cast<Address>(r.item) - 1))
+                                         .arg(r.item)
+                                         .arg(seenAs.isEmpty() ? tr("not viewed by any variable")
+                                                               : tr("seen as ") + seenAs.join(QStringLiteral(", ")))
+                                         .arg(cell.changed ? tr("\nchanged by the last step") : QString()));
+                    auto *v = placeText(this, cell.value.isEmpty() ? QStringLiteral("·") : cell.value, monoFont(11),
+                                      cell.changed ? (c.dark ? c.changedText : c.text) : c.text, {});
+                    const QRectF vb = v->boundingRect();
+                    if (vb.width() > kCellW - 6)
+                        v->setScale((kCellW - 6) / vb.width());
+                    v->setPos(cx + (kCellW - vb.width() * v->scale()) / 2, cy + (kCellH - vb.height() * v->scale()) / 2);
+                    v->setParentItem(nullptr);
+                    const QString offset = m_rawAddresses ? QStringLiteral("…") + QString::number(at, 16).right(6)
+                                                          : QStringLiteral("+0x") + QString::number(at - r.lo, 16);
+                    placeText(this, offset, monoFont(8), c.mutedText, {cx + 3, cy + kCellH + 1});
+                }
+                // Which views saw the change, beside the buffer.
+                QStringList changedIn;
+                for (int fi : r.facts) {
+                    const auto &ch = s.changed[static_cast<std::size_t>(fi)];
+                    if (ch.empty())
+                        continue;
+                    QStringList where;
+                    for (std::size_t k = 0; k < ch.size() && k < 3; ++k)
+                        where << indexText(s.facts[static_cast<std::size_t>(fi)], ch[k]);
+                    changedIn << where.join(QStringLiteral(", ")) + (ch.size() > 3 ? QStringLiteral(", …") : QString());
+                }
+                if (!changedIn.isEmpty()) {
+                    const qreal noteX = kBlockX + std::min<int>(r.cols, static_cast<int>(r.cells.size())) * kCellW + 16;
+                    placeText(this, tr("changed by this step:"), uiFont(9, true), c.dark ? c.changedText : c.text,
+                              {noteX, blockTop});
+                    qreal ny = blockTop + 18;
+                    for (const QString &line : changedIn) {
+                        placeText(this, line, monoFont(9), c.mutedText, {noteX, ny});
+                        ny += 16;
+                    }
+                }
+                blockHeight = rows * (kCellH + kRowGap);
+                r.block = QRectF(kBlockX, blockTop, std::min<int>(r.cols, static_cast<int>(r.cells.size())) * kCellW,
+                                 rows * (kCellH + kRowGap) - kRowGap);
+            } else {
+                // Scaled bar: the buffer, with each view's extent as a strip under it.
+                const qreal width = kDefaultCols * kCellW;
+                r.block = QRectF(kBlockX, blockTop, width, 30);
+                auto *bar = addRect(r.block, QPen(color, 1.5), fill);
+                bar->setData(kKindKey, static_cast<int>(ItemKind::Buffer));
+                bar->setData(kGroupKey, r.group);
+                bar->setToolTip(tr("buf %1: %2 … %3\n%4 elements of %5 (too many to draw one by one)")
+                                    .arg(r.number)
+                                    .arg(hex(r.lo), hex(r.hi))
+                                    .arg(r.cellCount())
+                                    .arg(QString::fromLatin1(numpyName(p.dtype).data())));
+                placeText(this, tr("%1 × %2").arg(QLocale().toString(r.cellCount()), QString::fromLatin1(numpyName(p.dtype).data())),
+                        monoFont(10), c.text, {kBlockX + 8, blockTop + 7});
+                qreal strip = blockTop + 34;
+                const double span = static_cast<double>(r.hi - r.lo);
+                for (int fi : r.facts) {
+                    const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+                    const auto [lo, hi] = f.extent();
+                    const qreal x0 = kBlockX + width * static_cast<double>(lo - r.lo) / span;
+                    const qreal x1 = kBlockX + width * static_cast<double>(hi - r.lo) / span;
+                    auto *seg = addRect(QRectF(x0, strip, std::max<qreal>(2, x1 - x0), 6), Qt::NoPen, color);
+                    seg->setToolTip(tr("%1: bytes %2 … %3").arg(QString::fromStdString(f.label()), hex(lo), hex(hi)));
+                    strip += 9;
+                }
+                blockHeight = strip - blockTop + 6;
+            }
+            // Variables of this buffer, beside it.
+            qreal vy = blockTop - 18;
+            for (int fi : r.facts) {
+                const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+                const QRectF box(kVarX, vy, kVarW, kVarH);
+                const bool selected = f.objectId == m_selected;
+                auto *b = addRect(box, QPen(color, selected ? 4.0 : 2.5), c.boxBackground);
+                b->setData(kKindKey, static_cast<int>(ItemKind::Variable));
+                b->setData(kFactKey, QVariantList{fi});
+                b->setData(kGroupKey, r.group);
+                b->setData(kTextKey, QString::fromStdString(f.label()));
+                auto *name = placeText(this, namesString(f), monoFont(13, true), c.text, {kVarX + 10, vy + 6});
+                const qreal nameRight = kVarX + 10 + name->boundingRect().width() + 10;
+                placeText(this, frameworkLabel(f.framework) + (f.readOnly ? tr(" · read-only 🔒") : QString()), uiFont(9),
+                        color, {nameRight, vy + 9});
+                QString detail = tr("%1 %2 strides %3")
+                                     .arg(QString::fromLatin1(numpyName(f.dtype).data()), shapeString(f.shape),
+                                          shapeString(f.strides));
+                if (!f.device.isCpu())
+                    detail += QStringLiteral(" · ") + QString::fromStdString(f.device.toString());
+                auto *d = placeText(this, detail, uiFont(9), c.mutedText, {kVarX + 10, vy + 33});
+                if (d->boundingRect().width() > kVarW - 16)
+                    d->setScale((kVarW - 16) / d->boundingRect().width());
+                const auto [lo, hi] = f.extent();
+                b->setToolTip(tr("%1\n%2 … %3 (%4)\nbuf %5 + 0x%6%7")
+                                  .arg(namesString(f), hex(lo), hex(hi), QLocale().formattedDataSize(f.nbytes()))
+                                  .arg(r.number)
+                                  .arg(QString::number(lo - r.lo, 16))
+                                  .arg(f.flags.empty() ? QString()
+                                                       : QStringLiteral("\n") + QString::fromStdString([&] {
+                                                             std::string j;
+                                                             for (const auto &fl : f.flags)
+                                                                 j += (j.empty() ? "" : ", ") + fl;
+                                                             return j;
+                                                         }())));
+                varBoxOfFact[fi] = box;
+                regionOfFact[fi] = &r;
+                // Connector to the first byte it views.
+                QPointF target;
+                if (!r.cells.empty()) {
+                    const auto k = static_cast<int>((f.extent().first - r.lo) / static_cast<Address>(r.item));
+                    target = QPointF(kBlockX + (k % r.cols) * kCellW, blockTop + (k / r.cols) * (kCellH + kRowGap) + kCellH / 2);
+                } else {
+                    target = QPointF(kBlockX + r.block.width() * static_cast<double>(f.extent().first - r.lo) /
+                                                    static_cast<double>(r.hi - r.lo),
+                                     blockTop + 15);
+                    target.setX(std::max(target.x(), kBlockX));
+                }
+                QPainterPath path(QPointF(kVarX + kVarW, vy + kVarH / 2));
+                path.cubicTo(QPointF(kVarX + kVarW + 60, vy + kVarH / 2), QPointF(target.x() - 60, target.y()), target);
+                auto *conn = addPath(path, QPen(color, 2.5));
+                conn->setData(kKindKey, static_cast<int>(ItemKind::Connector));
+                conn->setData(kFactKey, fi);
+                conn->setData(kGroupKey, r.group);
+                vy += kVarH + kVarGap;
+            }
+            y = std::max(blockTop + blockHeight, vy) + 24;
+        }
+        // The lane behind its buffers.
+        const bool host = device.isCpu();
+        auto *lane = addRect(QRectF(kLaneX, laneTop, 900, y - laneTop),
+                             QPen(host ? c.laneHostBorder : c.laneDeviceBorder, 1.5), host ? c.laneHost : c.laneDevice);
+        lane->setZValue(-10);
+        lane->setData(kKindKey, static_cast<int>(ItemKind::Lane));
+        lane->setToolTip(QString::fromStdString(device.toString()));
+        auto *title = placeText(this, laneTitle, uiFont(11, true), c.text, {kLaneX + 16, laneTop + 8});
+        title->setData(kKindKey, static_cast<int>(ItemKind::Caption));
+        Q_UNUSED(first);
+        y += 16;
+    }
+
+    // Objects MemScope sees but cannot draw.
+    for (int fi : unsupported) {
+        const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+        auto *b = addRect(QRectF(kVarX, y, kVarW, kVarH), QPen(c.mutedText, 1.5, Qt::DashLine), c.boxBackground);
+        b->setData(kKindKey, static_cast<int>(ItemKind::Variable));
+        b->setData(kFactKey, QVariantList{fi});
+        placeText(this, namesString(f), monoFont(13, true), c.text, {kVarX + 10, y + 6});
+        auto *why = placeText(this, f.isSupported() ? tr("empty (no bytes)") : QString::fromStdString(f.unsupported),
+                            uiFont(9), c.mutedText, {kVarX + 10, y + 33});
+        if (why->boundingRect().width() > kVarW - 16)
+            why->setScale((kVarW - 16) / why->boundingRect().width());
+        b->setToolTip(QString::fromStdString(f.typeName + ": " + (f.isSupported() ? "no elements" : f.unsupported)));
+        y += kVarH + kVarGap;
+    }
+
+    // --- Arrows for copies, conversions and transfers (with their statement).
+    int labelSlot = 0;
+    for (const FactRelation &rel : s.relations) {
+        if (rel.statement.empty() || rel.relation == Relation::Alias || rel.relation == Relation::Unrelated)
+            continue;
+        const auto a = regionOfFact.find(rel.from);
+        const auto b = regionOfFact.find(rel.to);
+        if (a == regionOfFact.end() || b == regionOfFact.end() || a->second == b->second)
+            continue;
+        const QRectF from = a->second->block;
+        const QRectF to = b->second->block;
+        const bool transfer = rel.relation == Relation::Transfer;
+        const qreal bulge = std::max(from.right(), to.right()) + 70 + 30 * (labelSlot % 3);
+        QPainterPath path(QPointF(from.right() + 4, from.center().y()));
+        path.cubicTo(QPointF(bulge, from.center().y()), QPointF(bulge, to.center().y()),
+                     QPointF(to.right() + 8, to.center().y()));
+        QPen pen(transfer ? c.transferArrow : c.arrow, 2.0, transfer ? Qt::SolidLine : Qt::DashLine);
+        auto *arrow = addPath(path, pen);
+        arrow->setData(kKindKey, static_cast<int>(ItemKind::Arrow));
+        // Arrow head at the target.
+        const QPointF tip(to.right() + 6, to.center().y());
+        QPolygonF head;
+        head << tip << tip + QPointF(10, -6) << tip + QPointF(10, 6);
+        addPolygon(head, QPen(pen.color()), pen.color());
+        const QString kind = QString::fromLatin1(relationName(rel.relation).data());
+        const QString label1 = QString::fromStdString(rel.statement).trimmed().section(QLatin1Char('\n'), 0, 0);
+        const QString label2 = rel.bytes ? tr("%1 · %2 B · %3").arg(kind).arg(rel.bytes).arg(
+                                               QString::fromLatin1(directionName(rel.direction).data()))
+                                         : kind;
+        arrow->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
+        arrow->setToolTip(label1 + QStringLiteral("\n") + label2);
+        const QPointF mid(bulge + 12, (from.center().y() + to.center().y()) / 2 - 21);
+        auto *t1 = placeText(this, label1, monoFont(10), c.text, mid + QPointF(8, 4));
+        auto *t2 = placeText(this, label2, uiFont(9), c.mutedText, mid + QPointF(8, 22));
+        const qreal w = std::max(t1->boundingRect().width(), t2->boundingRect().width()) + 16;
+        auto *box = addRect(QRectF(mid, QSizeF(w, 42)), QPen(c.laneHostBorder), c.boxBackground);
+        box->setZValue(-1);
+        box->setData(kKindKey, static_cast<int>(ItemKind::ArrowLabel));
+        box->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
+        ++labelSlot;
+    }
+    setSceneRect(itemsBoundingRect().adjusted(-20, -10, 40, 40));
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/console/consolewidget.h"
+
+#include "ui/theme.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMimeData>
+#include <QScrollBar>
+#include <QSettings>
+#include <QTextBlock>
+
+namespace memscope::ui {
+
+namespace {
+constexpr int kHistoryLimit = 1000;
+const QString kPrompt = QStringLiteral(">>> ");
+const QString kContinuation = QStringLiteral("... ");
+
+QString abridged(const QString &text)
+{
+    if (text.size() <= ConsoleWidget::kMaxChunk)
+        return text;
+    const qsizetype head = 64 * 1024;
+    const qsizetype tail = 4 * 1024;
+    return text.left(head) +
+           QStringLiteral("\n[... %1 characters not shown ...]\n").arg(text.size() - head - tail) +
+           text.right(tail);
+}
+} // namespace
+
+ConsoleWidget::ConsoleWidget(Session *session, Theme *theme, QWidget *parent)
+    : QPlainTextEdit(parent)
+    , m_session(session)
+    , m_theme(theme)
+    , m_runningLabel(new QLabel(this))
+    , m_search(new QLineEdit(this))
+    , m_completions(new QListWidget(this))
+{
+    setObjectName(QStringLiteral("console"));
+    setUndoRedoEnabled(false);
+    setWordWrapMode(QTextOption::WrapAnywhere);
+    QFont mono(QStringLiteral("DejaVu Sans Mono"));
+    mono.setStyleHint(QFont::Monospace);
+    setFont(mono);
+    setMaximumBlockCount(20000);
+
+    m_runningLabel->setText(tr("running… Ctrl+C interrupts"));
+    m_runningLabel->setObjectName(QStringLiteral("runningLabel"));
+    m_runningLabel->setAutoFillBackground(true);
+    m_runningLabel->setMargin(4);
+    m_runningLabel->hide();
+
+    m_search->setObjectName(QStringLiteral("historySearch"));
+    m_search->setPlaceholderText(tr("search history (Enter accepts, Esc cancels, Ctrl+R older)"));
+    m_search->hide();
+    connect(m_search, &QLineEdit::textEdited, this, [this] {
+        m_searchFrom = static_cast<int>(m_history.size()) - 1;
+        updateReverseSearch(false);
+    });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { finishReverseSearch(true); });
+    m_search->installEventFilter(this);
+
+    m_completions->setObjectName(QStringLiteral("completions"));
+    m_completions->hide();
+    connect(m_completions, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem *item) { applyCompletion(item->text()); });
+
+    m_history = QSettings().value(QStringLiteral("console/history")).toStringList();
+    m_historyIndex = static_cast<int>(m_history.size());
+
+    if (m_session) {
+        connect(m_session, &Session::outputAvailable, this, &ConsoleWidget::appendOutput);
+        connect(m_session, &Session::lineFinished, this, &ConsoleWidget::onLineFinished);
+        connect(m_session, &Session::busyChanged, this, &ConsoleWidget::setRunning);
+        connect(m_session, &Session::completionsAvailable, this, &ConsoleWidget::showCompletions);
+    }
+    if (m_theme)
+        connect(m_theme, &Theme::changed, this, &ConsoleWidget::restyle);
+    restyle();
+    if (m_session && m_session->hasBackend()) {
+        showPrompt();
+    } else {
+        appendOutput(Session::Stream::Stderr, tr("Python is not available: the console is disabled.\n"));
+        setReadOnly(true);
+    }
+}
+
+void ConsoleWidget::restyle()
+{
+    if (!m_theme)
+        return;
+    QPalette p = m_runningLabel->palette();
+    p.setColor(QPalette::Window, m_theme->colors().changed);
+    p.setColor(QPalette::WindowText, m_theme->colors().dark ? Qt::white : Qt::black);
+    m_runningLabel->setPalette(p);
+}
+
+QString ConsoleWidget::inputText() const
+{
+    QTextCursor c(document());
+    c.setPosition(m_inputStart);
+    c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    return c.selectedText().replace(QChar::ParagraphSeparator, QLatin1Char('\n'));
+}
+
+void ConsoleWidget::setInputText(const QString &text)
+{
+    QTextCursor c(document());
+    c.setPosition(m_inputStart);
+    c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    c.insertText(text, QTextCharFormat());
+    setTextCursor(c);
+}
+
+void ConsoleWidget::submitInput(const QString &line)
+{
+    setInputText(line);
+    submit();
+}
+
+void ConsoleWidget::appendOutput(Session::Stream stream, const QString &text)
+{
+    // Output goes before the prompt (threads may print while the user types).
+    QTextCursor c(document());
+    const bool promptVisible = m_promptShown;
+    const QString input = promptVisible ? inputText() : QString();
+    if (promptVisible) {
+        c.setPosition(m_promptStart);
+        c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+        c.removeSelectedText();
+    } else {
+        c.movePosition(QTextCursor::End);
+    }
+    QTextCharFormat f;
+    if (stream == Session::Stream::Stderr && m_theme)
+        f.setForeground(m_theme->colors().error);
+    c.insertText(abridged(text), f);
+    if (promptVisible) {
+        m_promptShown = false;
+        showPrompt();
+        setInputText(input);
+    }
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void ConsoleWidget::showPrompt()
+{
+    QTextCursor c(document());
+    c.movePosition(QTextCursor::End);
+    if (!c.atBlockStart())
+        c.insertText(QStringLiteral("\n"), QTextCharFormat());
+    m_promptStart = c.position();
+    QTextCharFormat f;
+    if (m_theme)
+        f.setForeground(m_theme->colors().prompt);
+    f.setFontWeight(QFont::Bold);
+    c.insertText(m_continuation ? kContinuation : kPrompt, f);
+    m_inputStart = c.position();
+    c.setCharFormat(QTextCharFormat());
+    setTextCursor(c);
+    m_promptShown = true;
+    ensureCursorVisible();
+}
+
+void ConsoleWidget::submit()
+{
+    if (!m_session || m_running || !m_promptShown)
+        return;
+    QString text = inputText();
+    QStringList lines = text.split(QLatin1Char('\n'));
+    const QString line = lines.takeFirst();
+    m_pendingLines = lines + m_pendingLines;
+    // Freeze the echoed line and send it.
+    QTextCursor c(document());
+    c.movePosition(QTextCursor::End);
+    c.setPosition(m_inputStart);
+    c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    c.insertText(line + QLatin1Char('\n'), QTextCharFormat());
+    m_promptShown = false;
+    if (!line.trimmed().isEmpty() && (m_history.isEmpty() || m_history.last() != line)) {
+        m_history << line;
+        while (m_history.size() > kHistoryLimit)
+            m_history.removeFirst();
+        saveHistory();
+    }
+    m_historyIndex = static_cast<int>(m_history.size());
+    m_draft.clear();
+    m_session->submitLine(line);
+}
+
+void ConsoleWidget::saveHistory() const { QSettings().setValue(QStringLiteral("console/history"), m_history); }
+
+void ConsoleWidget::onLineFinished(const engine::ExecutionResult &result)
+{
+    m_continuation = result.status == engine::ExecutionResult::Status::Incomplete;
+    if (result.status != engine::ExecutionResult::Status::Incomplete &&
+        result.status != engine::ExecutionResult::Status::Ok)
+        m_pendingLines.clear(); // a pasted block stops at its first error
+    showPrompt();
+    if (!m_pendingLines.isEmpty())
+        submitInput(m_pendingLines.takeFirst());
+}
+
+void ConsoleWidget::setRunning(bool running)
+{
+    m_running = running;
+    m_runningLabel->setVisible(running);
+    m_runningLabel->adjustSize();
+    m_runningLabel->move(width() - m_runningLabel->width() - verticalScrollBar()->width() - 6, 6);
+}
+
+void ConsoleWidget::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    m_search->setGeometry(4, height() - m_search->sizeHint().height() - 4, width() - 8, m_search->sizeHint().height());
+    setRunning(m_running);
+}
+
+void ConsoleWidget::insertFromMimeData(const QMimeData *source)
+{
+    if (textCursor().position() < m_inputStart)
+        moveCursor(QTextCursor::End);
+    QTextCursor c = textCursor();
+    c.insertText(source->text(), QTextCharFormat());
+}
+
+void ConsoleWidget::browseHistory(int delta)
+{
+    if (m_history.isEmpty())
+        return;
+    if (m_historyIndex == m_history.size())
+        m_draft = inputText();
+    m_historyIndex = std::clamp(m_historyIndex + delta, 0, static_cast<int>(m_history.size()));
+    setInputText(m_historyIndex == m_history.size() ? m_draft : m_history.at(m_historyIndex));
+}
+
+void ConsoleWidget::startReverseSearch()
+{
+    if (m_search->isVisible()) {
+        updateReverseSearch(true);
+        return;
+    }
+    m_draft = inputText();
+    m_searchFrom = static_cast<int>(m_history.size()) - 1;
+    m_search->clear();
+    m_search->show();
+    m_search->setFocus();
+}
+
+void ConsoleWidget::updateReverseSearch(bool older)
+{
+    const QString needle = m_search->text();
+    int from = older ? m_searchFrom - 1 : m_searchFrom;
+    for (int i = from; i >= 0; --i) {
+        if (m_history.at(i).contains(needle)) {
+            m_searchFrom = i;
+            setInputText(m_history.at(i));
+            return;
+        }
+    }
+}
+
+void ConsoleWidget::finishReverseSearch(bool accept)
+{
+    if (!accept)
+        setInputText(m_draft);
+    m_search->hide();
+    setFocus();
+    moveCursor(QTextCursor::End);
+}
+
+void ConsoleWidget::showCompletions(const QStringList &items)
+{
+    if (items.isEmpty() || !m_promptShown)
+        return;
+    if (items.size() == 1) {
+        applyCompletion(items.first());
+        return;
+    }
+    m_completions->clear();
+    m_completions->addItems(items);
+    m_completions->setCurrentRow(0);
+    const QRect r = cursorRect();
+    m_completions->setGeometry(r.left(), r.bottom() + 2, 320, std::min(200, 20 * static_cast<int>(items.size()) + 6));
+    m_completions->show();
+    m_completions->setFocus();
+}
+
+void ConsoleWidget::applyCompletion(const QString &item)
+{
+    m_completions->hide();
+    setFocus();
+    // Completions replace the text before the cursor on the input's last line.
+    const QString input = inputText();
+    const int cut = static_cast<int>(input.lastIndexOf(QLatin1Char('\n'))) + 1;
+    setInputText(input.left(cut) + item);
+}
+
+bool ConsoleWidget::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_search && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Escape) {
+            finishReverseSearch(false);
+            return true;
+        }
+        if (key->key() == Qt::Key_R && (key->modifiers() & Qt::ControlModifier)) {
+            updateReverseSearch(true);
+            return true;
+        }
+    }
+    return QPlainTextEdit::eventFilter(watched, event);
+}
+
+void ConsoleWidget::keyPressEvent(QKeyEvent *event)
+{
+    const bool ctrl = event->modifiers() & Qt::ControlModifier;
+    if (m_completions->isVisible()) {
+        if (event->key() == Qt::Key_Escape) {
+            m_completions->hide();
+            setFocus();
+            return;
+        }
+        if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter || event->key() == Qt::Key_Tab) {
+            if (auto *item = m_completions->currentItem())
+                applyCompletion(item->text());
+            return;
+        }
+    }
+    if (ctrl && event->key() == Qt::Key_C) {
+        if (textCursor().hasSelection()) {
+            copy();
+        } else if (m_running) {
+            m_session->interrupt();
+        } else if (m_promptShown) {
+            // Cancel the current input, as a terminal does.
+            moveCursor(QTextCursor::End);
+            insertPlainText(QStringLiteral("^C"));
+            m_promptShown = false;
+            m_continuation = false;
+            m_pendingLines.clear();
+            if (m_session)
+                m_session->submitLine(QString()); // closes an open block in Python's buffer
+        }
+        return;
+    }
+    if (ctrl && event->key() == Qt::Key_L) {
+        const QString input = inputText();
+        clear();
+        m_promptShown = false;
+        if (!m_running) {
+            showPrompt();
+            setInputText(input);
+        }
+        return;
+    }
+    if (ctrl && event->key() == Qt::Key_R) {
+        startReverseSearch();
+        return;
+    }
+    if (m_running || !m_promptShown) {
+        if (event->matches(QKeySequence::Copy) || event->matches(QKeySequence::SelectAll))
+            QPlainTextEdit::keyPressEvent(event);
+        return; // no typing while a statement runs
+    }
+    QTextCursor c = textCursor();
+    if (c.position() < m_inputStart && !event->text().isEmpty()) {
+        moveCursor(QTextCursor::End);
+        c = textCursor();
+    }
+    switch (event->key()) {
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        if (event->modifiers() & Qt::ShiftModifier) {
+            c.insertText(QStringLiteral("\n"));
+            return;
+        }
+        submit();
+        return;
+    case Qt::Key_Up:
+        browseHistory(-1);
+        return;
+    case Qt::Key_Down:
+        browseHistory(+1);
+        return;
+    case Qt::Key_Backspace:
+        if (c.position() <= m_inputStart && !c.hasSelection())
+            return;
+        break;
+    case Qt::Key_Left:
+        if (c.position() <= m_inputStart)
+            return;
+        break;
+    case Qt::Key_Home:
+        c.setPosition(m_inputStart, event->modifiers() & Qt::ShiftModifier ? QTextCursor::KeepAnchor
+                                                                           : QTextCursor::MoveAnchor);
+        setTextCursor(c);
+        return;
+    case Qt::Key_Tab: {
+        const QString input = inputText();
+        const QString line = input.mid(input.lastIndexOf(QLatin1Char('\n')) + 1);
+        if (line.trimmed().isEmpty()) {
+            c.insertText(QStringLiteral("    "));
+        } else if (m_session) {
+            m_session->requestCompletions(line);
+        }
+        return;
+    }
+    default:
+        break;
+    }
+    QPlainTextEdit::keyPressEvent(event);
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ui/session.h"
+
+#include <QPlainTextEdit>
+#include <QStringList>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+
+namespace memscope::ui {
+
+class Theme;
+
+/// The Python console: ">>> " and "... " prompts, multi-line blocks decided
+/// by Python, history persisted across runs (Up/Down, Ctrl+R search), Tab
+/// completion, Ctrl+C to interrupt (or copy a selection), Ctrl+L to clear,
+/// streaming output, and a visible "running" state.
+class ConsoleWidget : public QPlainTextEdit
+{
+    Q_OBJECT
+public:
+    ConsoleWidget(Session *session, Theme *theme, QWidget *parent = nullptr);
+
+    QString inputText() const;
+    void setInputText(const QString &text);
+    /// Types `line` and presses Enter (what a test or a lesson does).
+    void submitInput(const QString &line);
+    const QStringList &history() const { return m_history; }
+    bool isRunning() const { return m_running; }
+    /// Nothing running and nothing queued: the prompt waits for input.
+    bool isIdle() const { return !m_running && m_promptShown && m_pendingLines.isEmpty(); }
+    /// Output longer than this is shown abridged (head and tail).
+    static constexpr qsizetype kMaxChunk = 256 * 1024;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void insertFromMimeData(const QMimeData *source) override;
+
+private:
+    void appendOutput(Session::Stream stream, const QString &text);
+    void onLineFinished(const engine::ExecutionResult &result);
+    void showPrompt();
+    void submit();
+    void setRunning(bool running);
+    void browseHistory(int delta);
+    void startReverseSearch();
+    void updateReverseSearch(bool older);
+    void finishReverseSearch(bool accept);
+    void showCompletions(const QStringList &items);
+    void applyCompletion(const QString &item);
+    void restyle();
+    void saveHistory() const;
+    int promptEnd() const { return m_inputStart; }
+
+    Session *m_session;
+    Theme *m_theme;
+    int m_promptStart = 0; ///< where the current prompt begins
+    int m_inputStart = 0;  ///< where the user's input begins
+    bool m_continuation = false;
+    bool m_running = false;
+    bool m_promptShown = false;
+    QStringList m_history;
+    int m_historyIndex = 0;
+    QString m_draft;
+    QStringList m_pendingLines; ///< pasted lines waiting for the previous one to finish
+    QLabel *m_runningLabel;
+    QLineEdit *m_search;
+    int m_searchFrom = 0;
+    QListWidget *m_completions;
+};
+
+} // namespace memscope::ui

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/elementeditor.h"
+
+#include "ui/models/elementsmodel.h"
+#include "ui/models/objectsmodel.h"
+#include "ui/theme.h"
+
+#include <QCheckBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace memscope::ui {
+
+ElementEditor::ElementEditor(Session *session, Theme *theme, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_theme(theme)
+    , m_model(new ElementsModel(this))
+    , m_view(new QTableView(this))
+    , m_title(new QLabel(tr("Select an object on the canvas or in the objects table."), this))
+    , m_message(new QLabel(this))
+    , m_writeAnyway(new QCheckBox(tr("Write anyway (read-only memory)"), this))
+    , m_dims(new QHBoxLayout)
+{
+    setObjectName(QStringLiteral("elementEditor"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_title, 1);
+    top->addWidget(m_writeAnyway);
+    layout->addLayout(top);
+    layout->addLayout(m_dims);
+    m_view->setObjectName(QStringLiteral("elementsView"));
+    m_view->setModel(m_model);
+    m_view->horizontalHeader()->setDefaultSectionSize(90);
+    m_view->verticalHeader()->setDefaultSectionSize(24);
+    layout->addWidget(m_view, 1);
+    m_message->setObjectName(QStringLiteral("editMessage"));
+    m_message->setWordWrap(true);
+    layout->addWidget(m_message);
+    m_writeAnyway->setToolTip(tr("Writes through a read-only view, such as a TensorFlow tensor or a NumPy array "
+                                 "with writeable=False, to show which other views see the change."));
+    m_writeAnyway->setEnabled(false);
+    connect(m_model, &ElementsModel::editRequested, this, &ElementEditor::onEditRequested);
+    if (m_session)
+        connect(m_session, &Session::editFinished, this, &ElementEditor::onEditFinished);
+    if (m_theme) {
+        m_model->setChangedColor(m_theme->colors().changed);
+        connect(m_theme, &Theme::changed, this, [this] { m_model->setChangedColor(m_theme->colors().changed); });
+    }
+}
+
+QString ElementEditor::message() const { return m_message->text(); }
+
+void ElementEditor::setWriteAnyway(bool on) { m_writeAnyway->setChecked(on); }
+
+void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot, std::uint64_t objectId)
+{
+    const std::size_t oldLead = m_model->leadingIndex().size();
+    const std::uint64_t oldObject = m_model->objectId();
+    m_model->setSnapshot(std::move(snapshot), objectId);
+    const engine::MemoryFact *f = m_model->fact();
+    if (!f) {
+        m_title->setText(tr("Select an object on the canvas or in the objects table."));
+        m_writeAnyway->setEnabled(false);
+    } else {
+        m_title->setText(tr("<b>%1</b> · %2 %3 %4 · %5%6")
+                             .arg(namesString(*f).toHtmlEscaped(), frameworkLabel(f->framework),
+                                  QString::fromLatin1(engine::numpyName(f->dtype).data()), shapeString(f->shape),
+                                  QString::fromStdString(f->device.toString()),
+                                  f->readOnly ? tr(" · <b>read-only</b>") : QString()));
+        m_writeAnyway->setEnabled(f->readOnly);
+    }
+    if (oldObject != objectId || oldLead != m_model->leadingIndex().size())
+        rebuildDimensionPicker();
+}
+
+void ElementEditor::rebuildDimensionPicker()
+{
+    while (QLayoutItem *item = m_dims->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const engine::MemoryFact *f = m_model->fact();
+    if (!f || f->shape.size() <= 2)
+        return;
+    m_dims->addWidget(new QLabel(tr("Showing [")));
+    for (std::size_t d = 0; d + 2 < f->shape.size(); ++d) {
+        auto *spin = new QSpinBox;
+        spin->setObjectName(QStringLiteral("dim%1").arg(d));
+        spin->setRange(0, static_cast<int>(f->shape[d] - 1));
+        spin->setValue(static_cast<int>(m_model->leadingIndex()[d]));
+        spin->setToolTip(tr("index along dimension %1 (size %2)").arg(d).arg(f->shape[d]));
+        connect(spin, &QSpinBox::valueChanged, this, [this, d](int v) {
+            auto idx = m_model->leadingIndex();
+            idx[d] = v;
+            m_model->setLeadingIndex(idx);
+        });
+        m_dims->addWidget(spin);
+        m_dims->addWidget(new QLabel(QStringLiteral(",")));
+    }
+    m_dims->addWidget(new QLabel(tr(":, :]")));
+    m_dims->addStretch(1);
+}
+
+void ElementEditor::onEditRequested(std::uint64_t objectId, qint64 flat, const QString &text)
+{
+    if (!m_session)
+        return;
+    m_message->setText(tr("writing…"));
+    m_session->writeElement(objectId, flat, text, m_writeAnyway->isChecked() && m_writeAnyway->isEnabled());
+}
+
+void ElementEditor::onEditFinished(bool ok, const QString &message)
+{
+    const QColor color = m_theme ? (ok ? m_theme->colors().mutedText : m_theme->colors().error) : QColor();
+    m_message->setStyleSheet(color.isValid() ? QStringLiteral("color: %1").arg(color.name()) : QString());
+    m_message->setText(ok ? tr("wrote: %1").arg(message) : tr("refused: %1").arg(message));
+}
+
+} // namespace memscope::ui

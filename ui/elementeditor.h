@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ui/session.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QHBoxLayout;
+class QTableView;
+
+namespace memscope::ui {
+
+class ElementsModel;
+class Theme;
+
+/// The selected object's values in an editable grid, with a picker for the
+/// leading dimensions of N-D objects. Edits go through the engine (checked);
+/// refusals say why; "write anyway" writes through read-only memory.
+class ElementEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    ElementEditor(Session *session, Theme *theme, QWidget *parent = nullptr);
+
+    void showObject(std::shared_ptr<const engine::Snapshot> snapshot, std::uint64_t objectId);
+    ElementsModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QString message() const;
+    void setWriteAnyway(bool on);
+
+private:
+    void rebuildDimensionPicker();
+    void onEditRequested(std::uint64_t objectId, qint64 flat, const QString &text);
+    void onEditFinished(bool ok, const QString &message);
+
+    Session *m_session;
+    Theme *m_theme;
+    ElementsModel *m_model;
+    QTableView *m_view;
+    QLabel *m_title;
+    QLabel *m_message;
+    QCheckBox *m_writeAnyway;
+    QHBoxLayout *m_dims;
+};
+
+} // namespace memscope::ui

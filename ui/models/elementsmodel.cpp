@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/models/elementsmodel.h"
+
+#include "engine/scalar.h"
+
+#include <algorithm>
+
+using namespace memscope::engine;
+
+namespace memscope::ui {
+
+ElementsModel::ElementsModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+const MemoryFact *ElementsModel::fact() const
+{
+    return m_factIndex >= 0 ? &m_snapshot->facts[static_cast<std::size_t>(m_factIndex)] : nullptr;
+}
+
+void ElementsModel::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::uint64_t objectId)
+{
+    beginResetModel();
+    const bool sameObject = objectId == m_objectId;
+    m_snapshot = std::move(snapshot);
+    m_objectId = objectId;
+    m_factIndex = -1;
+    if (m_snapshot)
+        for (std::size_t i = 0; i < m_snapshot->facts.size(); ++i)
+            if (m_snapshot->facts[i].objectId == objectId && m_snapshot->facts[i].isSupported())
+                m_factIndex = static_cast<int>(i);
+    const std::size_t lead = fact() && fact()->shape.size() > 2 ? fact()->shape.size() - 2 : 0;
+    if (!sameObject || m_leading.size() != lead)
+        m_leading.assign(lead, 0);
+    for (std::size_t d = 0; d < lead; ++d)
+        m_leading[d] = std::clamp<std::int64_t>(m_leading[d], 0, std::max<std::int64_t>(0, fact()->shape[d] - 1));
+    endResetModel();
+}
+
+void ElementsModel::setLeadingIndex(std::vector<std::int64_t> index)
+{
+    beginResetModel();
+    m_leading = std::move(index);
+    endResetModel();
+}
+
+int ElementsModel::rowCount(const QModelIndex &parent) const
+{
+    const MemoryFact *f = fact();
+    if (parent.isValid() || !f)
+        return 0;
+    if (f->shape.empty())
+        return 1;
+    const std::int64_t rows = f->shape.size() == 1 ? f->shape[0] : f->shape[f->shape.size() - 2];
+    return static_cast<int>(std::min<std::int64_t>(rows, std::numeric_limits<int>::max()));
+}
+
+int ElementsModel::columnCount(const QModelIndex &parent) const
+{
+    const MemoryFact *f = fact();
+    if (parent.isValid() || !f)
+        return 0;
+    if (f->shape.size() < 2)
+        return 1;
+    return static_cast<int>(std::min<std::int64_t>(f->shape.back(), std::numeric_limits<int>::max()));
+}
+
+std::int64_t ElementsModel::flatIndex(const QModelIndex &index) const
+{
+    const MemoryFact *f = fact();
+    if (!f || f->shape.empty())
+        return 0;
+    std::vector<std::int64_t> idx = m_leading;
+    if (f->shape.size() == 1) {
+        idx.push_back(index.row());
+    } else {
+        idx.push_back(index.row());
+        idx.push_back(index.column());
+    }
+    std::int64_t flat = 0;
+    for (std::size_t d = 0; d < f->shape.size(); ++d)
+        flat = flat * f->shape[d] + idx[d];
+    return flat;
+}
+
+QVariant ElementsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const MemoryFact &f = *fact();
+    const std::int64_t flat = flatIndex(index);
+    if (role == FlatIndexRole)
+        return static_cast<qlonglong>(flat);
+    if (role == ChangedRole || role == Qt::BackgroundRole) {
+        const auto &changed = m_snapshot->changed[static_cast<std::size_t>(m_factIndex)];
+        const bool hit = std::binary_search(changed.begin(), changed.end(), flat);
+        if (role == ChangedRole)
+            return hit;
+        return hit ? QVariant(m_changedColor) : QVariant();
+    }
+    if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole)
+        return {};
+    const auto item = static_cast<std::size_t>(f.itemSize());
+    const auto at = static_cast<std::size_t>(flat) * item;
+    if (!f.valuesCaptured || at + item > f.values.size()) {
+        if (role == Qt::ToolTipRole)
+            return tr("values of objects over 1 MiB are not copied into the snapshot");
+        return QStringLiteral("…");
+    }
+    const QString text = QString::fromStdString(formatScalar(f.dtype, loadScalar(f.dtype, f.values.data() + at)));
+    if (role == Qt::ToolTipRole)
+        return tr("%1 (%2)%3").arg(text, QString::fromLatin1(numpyName(f.dtype).data()),
+                                   f.readOnly ? tr(" · read-only") : QString());
+    return text;
+}
+
+bool ElementsModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid))
+        return false;
+    Q_EMIT editRequested(m_objectId, flatIndex(index), value.toString().trimmed());
+    return false; // the grid shows the value once the engine has written it
+}
+
+Qt::ItemFlags ElementsModel::flags(const QModelIndex &index) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return Qt::NoItemFlags;
+    return Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable;
+}
+
+QVariant ElementsModel::headerData(int section, Qt::Orientation, int role) const
+{
+    if (role != Qt::DisplayRole)
+        return {};
+    return section;
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/plots/trafficplot.h"
+
+#include <qcustomplot.h>
+
+#include <QLocale>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <set>
+
+using namespace memscope::engine;
+
+namespace memscope::ui {
+
+namespace {
+constexpr Direction kDirections[] = {Direction::H2H, Direction::H2D, Direction::D2H, Direction::D2D};
+const QColor kDirectionColors[] = {QColor(0x7f, 0x8c, 0x8d), QColor(0x3b, 0x6f, 0xd6), QColor(0xe6, 0x7e, 0x22),
+                                   QColor(0x8e, 0x44, 0xad)};
+
+void styleAxes(QCustomPlot *plot, const ThemeColors &c, const QString &yLabel)
+{
+    plot->setBackground(c.canvasBackground);
+    for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
+        axis->setBasePen(QPen(c.mutedText));
+        axis->setTickPen(QPen(c.mutedText));
+        axis->setSubTickPen(QPen(c.mutedText));
+        axis->setTickLabelColor(c.text);
+        axis->setLabelColor(c.text);
+        axis->grid()->setPen(QPen(c.laneHostBorder, 0, Qt::DotLine));
+    }
+    plot->xAxis->setLabel(QObject::tr("step"));
+    plot->yAxis->setLabel(yLabel);
+    plot->legend->setBrush(c.boxBackground);
+    plot->legend->setTextColor(c.text);
+    plot->legend->setBorderPen(QPen(c.laneHostBorder));
+}
+} // namespace
+
+TrafficPlot::TrafficPlot(QWidget *parent)
+    : QWidget(parent)
+    , m_traffic(new QCustomPlot(this))
+    , m_memory(new QCustomPlot(this))
+    , m_colors(Theme::lightColors())
+{
+    setObjectName(QStringLiteral("trafficPlot"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_traffic, 1);
+    layout->addWidget(m_memory, 1);
+    for (QCustomPlot *plot : {m_traffic, m_memory}) {
+        plot->setMouseTracking(true);
+        plot->legend->setVisible(true);
+        plot->legend->setFont(QFont(QStringLiteral("DejaVu Sans"), 8));
+        plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+        plot->setMinimumHeight(120);
+        connect(plot, &QCustomPlot::mouseMove, this, [this, plot](QMouseEvent *e) { showTip(plot, e); });
+    }
+    setColors(m_colors);
+}
+
+TrafficPlot::~TrafficPlot() = default;
+
+void TrafficPlot::addStep(const Snapshot &s)
+{
+    Step step{s.step, s.traffic, {}};
+    // Bytes in use per address space: each buffer (alias group) once.
+    std::set<std::pair<std::string, int>> counted;
+    for (std::size_t i = 0; i < s.facts.size(); ++i) {
+        const MemoryFact &f = s.facts[i];
+        if (!f.isSupported())
+            continue;
+        const QString device = QString::fromStdString(f.device.toString());
+        step.memory[device]; // the device appears even at 0 bytes
+        if (!counted.insert({f.device.toString(), s.aliases.group[i]}).second)
+            continue;
+        std::uint64_t bytes = f.allocation.known ? f.allocation.size : static_cast<std::uint64_t>(f.nbytes());
+        for (std::size_t j = i + 1; j < s.facts.size(); ++j) // the largest allocation of the group
+            if (s.aliases.group[j] == s.aliases.group[i] && s.facts[j].isSupported() && s.facts[j].allocation.known)
+                bytes = std::max<std::uint64_t>(bytes, s.facts[j].allocation.size);
+        step.memory[device] += bytes;
+    }
+    m_steps.push_back(std::move(step));
+    replot();
+}
+
+std::uint64_t TrafficPlot::traffic(int i, Direction direction) const
+{
+    return m_steps.at(static_cast<std::size_t>(i)).traffic[static_cast<std::size_t>(direction)];
+}
+
+std::uint64_t TrafficPlot::memoryInUse(int i, const QString &device) const
+{
+    const auto &m = m_steps.at(static_cast<std::size_t>(i)).memory;
+    const auto it = m.find(device);
+    return it == m.end() ? 0 : it->second;
+}
+
+void TrafficPlot::setColors(const ThemeColors &colors)
+{
+    m_colors = colors;
+    replot();
+}
+
+void TrafficPlot::replot()
+{
+    m_traffic->clearPlottables();
+    m_memory->clearPlottables();
+    styleAxes(m_traffic, m_colors, tr("bytes copied"));
+    styleAxes(m_memory, m_colors, tr("bytes in use"));
+    QVector<double> x;
+    for (const Step &s : m_steps)
+        x << s.number;
+    QCPBars *below = nullptr;
+    for (std::size_t d = 0; d < 4; ++d) {
+        auto *bars = new QCPBars(m_traffic->xAxis, m_traffic->yAxis);
+        bars->setName(QString::fromLatin1(directionName(kDirections[d]).data()));
+        bars->setPen(Qt::NoPen);
+        bars->setBrush(kDirectionColors[d]);
+        bars->setWidth(0.7);
+        QVector<double> y;
+        for (const Step &s : m_steps)
+            y << static_cast<double>(s.traffic[d]);
+        bars->setData(x, y, true);
+        if (below)
+            bars->moveAbove(below);
+        below = bars;
+    }
+    std::set<QString> devices;
+    for (const Step &s : m_steps)
+        for (const auto &[device, bytes] : s.memory)
+            devices.insert(device);
+    int k = 0;
+    for (const QString &device : devices) {
+        auto *g = m_memory->addGraph();
+        g->setName(device);
+        g->setPen(QPen(m_colors.groupColor(k++ * 3), 2));
+        g->setLineStyle(QCPGraph::lsStepLeft);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        QVector<double> y;
+        for (const Step &s : m_steps) {
+            const auto it = s.memory.find(device);
+            y << static_cast<double>(it == s.memory.end() ? 0 : it->second);
+        }
+        g->setData(x, y, true);
+    }
+    for (QCustomPlot *plot : {m_traffic, m_memory}) {
+        plot->rescaleAxes();
+        plot->xAxis->setRange(m_steps.empty() ? 0 : m_steps.front().number - 1,
+                              m_steps.empty() ? 10 : m_steps.back().number + 1);
+        plot->yAxis->setRangeLower(0);
+        if (plot->yAxis->range().upper < 8)
+            plot->yAxis->setRangeUpper(8);
+        plot->replot(QCustomPlot::rpQueuedReplot); // coalesced: one repaint per event-loop pass
+    }
+}
+
+void TrafficPlot::showTip(QCustomPlot *plot, QMouseEvent *event)
+{
+    const double stepAt = plot->xAxis->pixelToCoord(event->pos().x());
+    const Step *best = nullptr;
+    for (const Step &s : m_steps)
+        if (!best || std::abs(s.number - stepAt) < std::abs(best->number - stepAt))
+            best = &s;
+    if (!best || std::abs(best->number - stepAt) > 0.5) {
+        QToolTip::hideText();
+        return;
+    }
+    QStringList lines{tr("step %1").arg(best->number)};
+    if (plot == m_traffic) {
+        for (std::size_t d = 0; d < 4; ++d)
+            if (best->traffic[d])
+                lines << tr("%1: %2").arg(QString::fromLatin1(directionName(kDirections[d]).data()),
+                                          QLocale().formattedDataSize(static_cast<qint64>(best->traffic[d])));
+        if (lines.size() == 1)
+            lines << tr("no bytes copied");
+    } else {
+        for (const auto &[device, bytes] : best->memory)
+            lines << tr("%1: %2").arg(device, QLocale().formattedDataSize(static_cast<qint64>(bytes)));
+    }
+    QToolTip::showText(event->globalPosition().toPoint(), lines.join(QLatin1Char('\n')), plot);
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// moc (Qt 6.4) cannot parse GCC 12's <concepts>; it needs only the names below.
+#ifndef Q_MOC_RUN
+#include "engine/scriptbackend.h"
+#endif
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+#include <mutex>
+
+namespace memscope::ui {
+
+/// The UI's side of the interpreter: forwards requests to a ScriptBackend and
+/// turns its callbacks (which arrive on the interpreter thread) into signals
+/// on the GUI thread. Output is coalesced and flushed every 30 ms, so 10 MB
+/// of prints do not flood the event loop. The backend must outlive the Session.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Stream { Stdout, Stderr };
+
+    explicit Session(engine::ScriptBackend *backend, QObject *parent = nullptr);
+    ~Session() override;
+
+    bool hasBackend() const { return m_backend != nullptr; }
+    /// Stops using the backend (before it is destroyed): no more requests, no output.
+    void detachBackend();
+    bool isBusy() const { return m_busy; }
+    std::shared_ptr<const engine::Snapshot> snapshot() const { return m_snapshot; }
+
+    /// One console line; `lineFinished` follows (Incomplete while a block is open).
+    void submitLine(const QString &line);
+    /// A whole block (a script, a lesson step).
+    void run(const QString &source, const QString &filename);
+    void interrupt();
+    void requestCompletions(const QString &textBeforeCursor);
+    /// Writes one element of an object of the current snapshot (see ScriptBackend::writeElement).
+    void writeElement(std::uint64_t objectId, qint64 flatIndex, const QString &text, bool force);
+    /// Python and framework versions; environmentAvailable follows.
+    void requestEnvironment();
+
+Q_SIGNALS:
+    void outputAvailable(memscope::ui::Session::Stream stream, const QString &text);
+    void lineFinished(const memscope::engine::ExecutionResult &result);
+    void snapshotAvailable(std::shared_ptr<const memscope::engine::Snapshot> snapshot);
+    void busyChanged(bool busy);
+    void completionsAvailable(const QStringList &completions);
+    void editFinished(bool ok, const QString &message);
+    void environmentAvailable(const QString &description);
+
+private:
+    void setBusy(bool busy);
+    void deliver(const engine::ExecutionResult &result);
+    void flushOutput();
+    engine::ScriptBackend::Finished onGuiThread(std::function<void(const engine::ExecutionResult &)> f);
+
+    engine::ScriptBackend *m_backend;
+    std::shared_ptr<const engine::Snapshot> m_snapshot;
+    bool m_busy = false;
+    int m_inFlight = 0;
+
+    std::mutex m_outputMutex;
+    QString m_pendingOut;
+    QString m_pendingErr;
+    QTimer m_flushTimer;
+};
+
+} // namespace memscope::ui
+
+Q_DECLARE_METATYPE(memscope::engine::ExecutionResult)
+Q_DECLARE_METATYPE(std::shared_ptr<const memscope::engine::Snapshot>)

@@ -135,7 +135,7 @@ int main(int argc, char **argv)
                 if (!window.console()->isIdle())
                     return;
                 poll->stop();
-                window.canvas()->zoomToFit(); // the whole canvas in the picture
+                window.canvas()->zoomToFit(1.0); // the whole canvas in the picture, never enlarged
                 const bool ok = window.grab().save(file);
                 if (!ok)
                     std::fprintf(stderr, "memscope: could not write %s\n", qPrintable(file));

@@ -43,7 +43,7 @@ int DevicesModel::columnCount(const QModelIndex &parent) const
 
 QVariant DevicesModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!index.isValid() || !checkIndex(index))
         return {};
     const Row &row = m_rows[static_cast<std::size_t>(index.row())];
     if (role == Qt::DisplayRole) {

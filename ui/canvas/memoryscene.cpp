@@ -10,7 +10,11 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QLocale>
+#include <QPainter>
 #include <QPen>
+#include <QStyleOptionGraphicsItem>
+
+#include <functional>
 
 #include <algorithm>
 #include <map>
@@ -37,7 +41,70 @@ struct Cell
 {
     QString value;
     std::set<int> facts;
+    std::vector<std::pair<int, std::int64_t>> views; ///< (fact, element) whose bytes cover this cell
     bool changed = false;
+};
+
+// A cell: one painted item (box, value, offset) instead of three, and its
+// tooltip composed only when the pointer rests on it.
+class CellItem : public QGraphicsRectItem
+{
+public:
+    CellItem(const QRectF &rect, QString value, QString offset, QFont valueFont, QFont offsetFont, QColor text,
+             QColor muted, std::function<QString()> tip)
+        : QGraphicsRectItem(rect)
+        , m_value(std::move(value))
+        , m_offset(std::move(offset))
+        , m_valueFont(std::move(valueFont))
+        , m_offsetFont(std::move(offsetFont))
+        , m_text(text)
+        , m_muted(muted)
+        , m_tip(std::move(tip))
+    {
+        setAcceptHoverEvents(true);
+    }
+
+    QRectF boundingRect() const override { return QGraphicsRectItem::boundingRect().adjusted(0, 0, 0, kRowGap); }
+
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override
+    {
+        QGraphicsRectItem::paint(p, option, widget);
+        const QRectF r = rect();
+        p->setPen(m_text);
+        p->setFont(m_valueFont);
+        const QFontMetricsF fm(m_valueFont);
+        const qreal width = fm.horizontalAdvance(m_value);
+        if (width > r.width() - 6) { // long values shrink to fit their cell
+            p->save();
+            const qreal s = (r.width() - 6) / width;
+            p->translate(r.center());
+            p->scale(s, s);
+            p->drawText(QRectF(-width / 2, -r.height() / 2 / s, width, r.height() / s), Qt::AlignCenter, m_value);
+            p->restore();
+        } else {
+            p->drawText(r, Qt::AlignCenter, m_value);
+        }
+        p->setPen(m_muted);
+        p->setFont(m_offsetFont);
+        p->drawText(QPointF(r.left() + 3, r.bottom() + 12), m_offset);
+    }
+
+protected:
+    void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override
+    {
+        if (toolTip().isEmpty() && m_tip)
+            setToolTip(m_tip());
+        QGraphicsRectItem::hoverEnterEvent(event);
+    }
+
+private:
+    QString m_value;
+    QString m_offset;
+    QFont m_valueFont;
+    QFont m_offsetFont;
+    QColor m_text;
+    QColor m_muted;
+    std::function<QString()> m_tip;
 };
 
 struct Region
@@ -245,7 +312,8 @@ void MemoryScene::rebuild()
                 const std::int64_t lastCell = (off + f.itemSize() - 1) / r.item;
                 for (std::int64_t k = firstCell; k <= lastCell && k < r.cellCount(); ++k) {
                     Cell &cell = r.cells[static_cast<std::size_t>(k)];
-                    cell.facts.insert(fi);
+                    if (cell.facts.insert(fi).second)
+                        cell.views.emplace_back(fi, e);
                     cell.changed |= changed.contains(e);
                     if (cell.value.isEmpty() && off % r.item == 0 && f.itemSize() == r.item && k == firstCell)
                         cell.value = elementText(f, e);
@@ -253,6 +321,9 @@ void MemoryScene::rebuild()
             }
         }
     }
+
+    const QFont cellFont = monoFont(11);
+    const QFont offsetFont = monoFont(8);
 
     // --- Caption.
     qreal y = 20;
@@ -272,6 +343,7 @@ void MemoryScene::rebuild()
 
     // --- Lanes, buffers, variables.
     std::map<int, QRectF> varBoxOfFact;
+    std::vector<QGraphicsRectItem *> lanes; // widened at the end to what they hold
     std::map<int, const Region *> regionOfFact;
     std::size_t ri = 0;
     while (ri < regions.size()) {
@@ -317,46 +389,38 @@ void MemoryScene::rebuild()
                         m_selected && std::any_of(cell.facts.begin(), cell.facts.end(), [&](int fi) {
                             return s.facts[static_cast<std::size_t>(fi)].objectId == m_selected;
                         });
-                    auto *rect = addRect(QRectF(cx, cy, kCellW, kCellH),
-                                         QPen(selected ? c.text : color, selected ? 3.0 : 1.5),
-                                         cell.changed ? c.changed : (cell.facts.empty() ? c.boxBackground : fill));
+                    const Address at = r.lo + static_cast<Address>(static_cast<std::int64_t>(k) * r.item);
+                    const QString offset = m_rawAddresses ? QStringLiteral("…") + QString::number(at, 16).right(6)
+                                                          : QStringLiteral("+0x") + QString::number(at - r.lo, 16);
+                    // The tooltip reads the snapshot later: keep it alive with the item.
+                    auto tip = [snapshot = m_snapshot, views = cell.views, changed = cell.changed, at,
+                                number = r.number, lo = r.lo, item = r.item] {
+                        QStringList seenAs;
+                        for (const auto &[fi, e] : views)
+                            seenAs << indexText(snapshot->facts[static_cast<std::size_t>(fi)], e);
+                        return tr("buf %1 + 0x%2\naddress %3 … %4 (%5 B)\n%6%7")
+                            .arg(number)
+                            .arg(QString::number(at - lo, 16), hex(at), hex(at + static_cast<Address>(item) - 1))
+                            .arg(item)
+                            .arg(seenAs.isEmpty() ? tr("not viewed by any variable")
+                                                  : tr("seen as ") + seenAs.join(QStringLiteral(", ")))
+                            .arg(changed ? tr("\nchanged by the last step") : QString());
+                    };
+                    auto *rect = new CellItem(QRectF(cx, cy, kCellW, kCellH),
+                                              cell.value.isEmpty() ? QStringLiteral("·") : cell.value, offset,
+                                              cellFont, offsetFont, cell.changed && c.dark ? c.changedText : c.text,
+                                              c.mutedText, std::move(tip));
+                    rect->setPen(QPen(selected ? c.text : color, selected ? 3.0 : 1.5));
+                    rect->setBrush(cell.changed ? c.changed : (cell.facts.empty() ? c.boxBackground : fill));
+                    addItem(rect);
                     rect->setData(kKindKey, static_cast<int>(ItemKind::Cell));
                     rect->setData(kChangedKey, cell.changed);
                     rect->setData(kTextKey, cell.value);
                     rect->setData(kGroupKey, r.group);
                     QVariantList facts;
-                    QStringList seenAs;
-                    for (int fi : cell.facts) {
+                    for (int fi : cell.facts)
                         facts << fi;
-                        const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
-                        const Layout l{f.dtype, 0, f.shape, f.strides};
-                        for (std::int64_t e = 0; e < f.numel(); ++e) {
-                            const auto off = static_cast<std::int64_t>(f.data - r.lo) + l.flatOffset(e);
-                            if (off <= static_cast<std::int64_t>(k) * r.item && static_cast<std::int64_t>(k) * r.item < off + f.itemSize()) {
-                                seenAs << indexText(f, e);
-                                break;
-                            }
-                        }
-                    }
                     rect->setData(kFactKey, facts);
-                    const Address at = r.lo + static_cast<Address>(static_cast<std::int64_t>(k) * r.item);
-                    const QString rel = tr("buf %1 + 0x%2").arg(r.number).arg(QString::number(at - r.lo, 16));
-                    rect->setToolTip(tr("%1\naddress %2 … %3 (%4 B)\n%5%6")
-                                         .arg(rel, hex(at), hex(at + static_cast<Address>(r.item) - 1))
-                                         .arg(r.item)
-                                         .arg(seenAs.isEmpty() ? tr("not viewed by any variable")
-                                                               : tr("seen as ") + seenAs.join(QStringLiteral(", ")))
-                                         .arg(cell.changed ? tr("\nchanged by the last step") : QString()));
-                    auto *v = placeText(this, cell.value.isEmpty() ? QStringLiteral("·") : cell.value, monoFont(11),
-                                      cell.changed ? (c.dark ? c.changedText : c.text) : c.text, {});
-                    const QRectF vb = v->boundingRect();
-                    if (vb.width() > kCellW - 6)
-                        v->setScale((kCellW - 6) / vb.width());
-                    v->setPos(cx + (kCellW - vb.width() * v->scale()) / 2, cy + (kCellH - vb.height() * v->scale()) / 2);
-                    v->setParentItem(nullptr);
-                    const QString offset = m_rawAddresses ? QStringLiteral("…") + QString::number(at, 16).right(6)
-                                                          : QStringLiteral("+0x") + QString::number(at - r.lo, 16);
-                    placeText(this, offset, monoFont(8), c.mutedText, {cx + 3, cy + kCellH + 1});
                 }
                 // Which views saw the change, beside the buffer.
                 QStringList changedIn;
@@ -469,9 +533,10 @@ void MemoryScene::rebuild()
         }
         // The lane behind its buffers.
         const bool host = device.isCpu();
-        auto *lane = addRect(QRectF(kLaneX, laneTop, 900, y - laneTop),
+        auto *lane = addRect(QRectF(kLaneX, laneTop, 400, y - laneTop),
                              QPen(host ? c.laneHostBorder : c.laneDeviceBorder, 1.5), host ? c.laneHost : c.laneDevice);
         lane->setZValue(-10);
+        lanes.push_back(lane);
         lane->setData(kKindKey, static_cast<int>(ItemKind::Lane));
         lane->setToolTip(QString::fromStdString(device.toString()));
         auto *title = placeText(this, laneTitle, uiFont(11, true), c.text, {kLaneX + 16, laneTop + 8});
@@ -535,6 +600,16 @@ void MemoryScene::rebuild()
         box->setData(kKindKey, static_cast<int>(ItemKind::ArrowLabel));
         box->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
         ++labelSlot;
+    }
+    // Lanes as wide as the widest thing in them (and the same width each).
+    qreal right = kLaneX + 400;
+    for (QGraphicsItem *i : items())
+        if (i->zValue() > -10)
+            right = std::max(right, i->sceneBoundingRect().right());
+    for (QGraphicsRectItem *lane : lanes) {
+        QRectF r = lane->rect();
+        r.setRight(right + 24);
+        lane->setRect(r);
     }
     setSceneRect(itemsBoundingRect().adjusted(-20, -10, 40, 40));
 }

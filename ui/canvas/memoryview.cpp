@@ -22,10 +22,13 @@ void MemoryView::zoomBy(qreal factor)
     scale(next / zoom(), next / zoom());
 }
 
-void MemoryView::zoomToFit()
+void MemoryView::zoomToFit(qreal maxScale)
 {
-    if (scene())
-        fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
+    if (!scene())
+        return;
+    fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
+    if (zoom() > maxScale)
+        setTransform(QTransform::fromScale(maxScale, maxScale));
 }
 
 void MemoryView::resetZoom() { setTransform(QTransform()); }

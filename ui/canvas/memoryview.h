@@ -13,7 +13,8 @@ public:
     explicit MemoryView(QGraphicsScene *scene, QWidget *parent = nullptr);
 
     void zoomBy(qreal factor);
-    void zoomToFit();
+    /// Fits the whole scene in view, never enlarging beyond `maxScale`.
+    void zoomToFit(qreal maxScale = 8.0);
     void resetZoom();
     qreal zoom() const { return transform().m11(); }
 

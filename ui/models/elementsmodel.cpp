@@ -86,7 +86,7 @@ std::int64_t ElementsModel::flatIndex(const QModelIndex &index) const
 
 QVariant ElementsModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!index.isValid() || !checkIndex(index))
         return {};
     const MemoryFact &f = *fact();
     const std::int64_t flat = flatIndex(index);
@@ -125,7 +125,7 @@ bool ElementsModel::setData(const QModelIndex &index, const QVariant &value, int
 
 Qt::ItemFlags ElementsModel::flags(const QModelIndex &index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!index.isValid() || !checkIndex(index))
         return Qt::NoItemFlags;
     return Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable;
 }

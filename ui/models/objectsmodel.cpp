@@ -69,7 +69,7 @@ int ObjectsModel::columnCount(const QModelIndex &parent) const { return parent.i
 
 QVariant ObjectsModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!index.isValid() || !checkIndex(index))
         return {};
     const auto row = static_cast<std::size_t>(index.row());
     const MemoryFact &f = m_snapshot->facts[row];

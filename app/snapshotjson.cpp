@@ -110,8 +110,10 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o[QStringLiteral("relation")] = QString::fromLatin1(relationName(r.relation).data());
         o[QStringLiteral("bytes")] = static_cast<qint64>(r.bytes);
         o[QStringLiteral("direction")] = QString::fromLatin1(directionName(r.direction).data());
-        if (!r.statement.empty())
+        if (!r.statement.empty()) {
             o[QStringLiteral("statement")] = QString::fromStdString(r.statement).trimmed();
+            o[QStringLiteral("at_step")] = r.step;
+        }
         relations.append(o);
     }
     QJsonObject traffic;
@@ -157,8 +159,8 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
                           f.readOnly ? QStringLiteral(", read-only") : QString());
     }
     for (const FactRelation &r : s.relations) {
-        if (r.statement.empty())
-            continue; // alias pairs without provenance are listed as groups below
+        if (r.statement.empty() || r.step != s.step)
+            continue; // groups are listed below; earlier steps' links were printed then
         lines << QStringLiteral("    %1").arg(relationText(s, r));
     }
     for (std::size_t i = 0; i < s.facts.size(); ++i) {

@@ -135,6 +135,25 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             kept.insert(*it);
     }
     m_origins.swap(kept);
+    // Earlier links whose two objects are still here (ids are stable while objects live).
+    std::vector<Link> links;
+    for (const Link &l : m_links) {
+        int from = -1, to = -1;
+        for (std::size_t i = 0; i < s.facts.size(); ++i) {
+            if (s.facts[i].objectId == l.from)
+                from = static_cast<int>(i);
+            if (s.facts[i].objectId == l.to)
+                to = static_cast<int>(i);
+        }
+        if (from < 0 || to < 0)
+            continue;
+        FactRelation r = l.relation;
+        r.from = from;
+        r.to = to;
+        s.relations.push_back(r);
+        links.push_back(l);
+    }
+    m_links.swap(links);
 
     for (const Assignment &as : step.assignments) {
         const int to = s.indexOf(as.name);
@@ -144,6 +163,9 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
         // A name rebound to an object that already existed (b = a) keeps the object's origin.
         if (!m_origins.contains(created.objectId))
             m_origins[created.objectId] = {s.step, step.statement, as.referenced};
+        // Only a newly bound object gets links: `b = a` adds no copy of anything.
+        if (m_origins[created.objectId].step != s.step)
+            continue;
         for (const std::string &ref : as.referenced) {
             const int from = s.indexOf(ref);
             if (from < 0 || from == to)
@@ -152,7 +174,7 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             Relation r = relateFacts(source, created);
             if (r == Relation::Unrelated)
                 r = Relation::Derived; // computed from it, values differ
-            FactRelation fr {from, to, r, 0, directionBetween(source.device, created.device), step.statement};
+            FactRelation fr{from, to, r, 0, directionBetween(source.device, created.device), step.statement, s.step};
             if (r == Relation::Copy || r == Relation::Convert || r == Relation::Transfer) {
                 fr.bytes = static_cast<std::uint64_t>(created.nbytes());
                 s.traffic[static_cast<std::size_t>(fr.direction)] += fr.bytes;
@@ -161,6 +183,7 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
                 const auto [blo, bhi] = created.extent();
                 fr.bytes = std::min(ahi, bhi) - std::max(alo, blo);
             }
+            m_links.push_back({source.objectId, created.objectId, fr});
             s.relations.push_back(std::move(fr));
         }
     }

@@ -47,6 +47,7 @@ struct FactRelation
     std::uint64_t bytes = 0; ///< bytes moved (copy/convert/transfer) or shared (alias)
     Direction direction = Direction::H2H;
     std::string statement; ///< non-empty when provenance links the two
+    int step = 0;          ///< the step whose statement made the link (kept while both objects live)
 };
 
 /// One step's picture: immutable once built, shared by every view of it.
@@ -95,6 +96,15 @@ private:
     ChangeTracker m_tracker;
     int m_step = 0;
     std::map<std::uint64_t, Origin> m_origins; ///< by object id; objects are kept alive while listed
+    /// Provenance links as observed when made, by object ids: a copy stays a
+    /// copy on the canvas after its values diverge.
+    struct Link
+    {
+        std::uint64_t from;
+        std::uint64_t to;
+        FactRelation relation;
+    };
+    std::vector<Link> m_links;
     std::map<std::pair<Address, Address>, std::uint64_t> m_regionKeys;
     std::uint64_t m_nextRegionKey = 0;
     std::shared_ptr<const Snapshot> m_latest;

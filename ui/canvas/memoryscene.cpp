@@ -596,7 +596,10 @@ void MemoryScene::rebuild()
         auto *t2 = placeText(this, label2, uiFont(9), c.mutedText, mid + QPointF(8, 22));
         const qreal w = std::max(t1->boundingRect().width(), t2->boundingRect().width()) + 16;
         auto *box = addRect(QRectF(mid, QSizeF(w, 42)), QPen(c.laneHostBorder), c.boxBackground);
-        box->setZValue(-1);
+        // Labels sit above everything they cross (lane titles included).
+        box->setZValue(5);
+        t1->setZValue(6);
+        t2->setZValue(6);
         box->setData(kKindKey, static_cast<int>(ItemKind::ArrowLabel));
         box->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
         ++labelSlot;

@@ -5,9 +5,9 @@
 #include "app/runcommand.h"
 #include "engine/error.h"
 #include "engine/runtime.h"
-#include "ui/mainwindow.h"
 #include "ui/canvas/memoryview.h"
 #include "ui/console/consolewidget.h"
+#include "ui/mainwindow.h"
 #include "ui/session.h"
 #include "ui/theme.h"
 
@@ -111,12 +111,13 @@ int main(int argc, char **argv)
             backend.reset();
         memscope::ui::MainWindow window(runtime, backend.get());
         if (!startError.empty())
-            window.statusBar()->showMessage(QObject::tr("Python did not start: %1").arg(QString::fromStdString(startError)));
+            window.statusBar()->showMessage(
+                QObject::tr("Python did not start: %1").arg(QString::fromStdString(startError)));
         if (parser.isSet(theme)) {
             const QString t = parser.value(theme);
-            window.theme()->apply(t == QLatin1String("dark")    ? memscope::ui::ThemeChoice::Dark
-                                  : t == QLatin1String("light") ? memscope::ui::ThemeChoice::Light
-                                                                : memscope::ui::ThemeChoice::System);
+            window.theme()->apply(t == QLatin1String("dark")        ? memscope::ui::ThemeChoice::Dark
+                                      : t == QLatin1String("light") ? memscope::ui::ThemeChoice::Light
+                                                                    : memscope::ui::ThemeChoice::System);
         }
         window.show();
         if (parser.isSet(script)) {

@@ -57,6 +57,12 @@ public:
     /// reason in `error` (status Error) with nothing changed.
     virtual void writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
                               Finished done) = 0;
+    /// Packed bytes of elements [first, first + count) (flat C order) of the
+    /// object `objectId` of the latest snapshot, read while it is alive; for
+    /// objects too large to have their values in the snapshot. Empty with an
+    /// error message when the object is gone.
+    using ElementsRead = std::function<void(std::vector<std::byte> bytes, std::string error)>;
+    virtual void readElements(std::uint64_t objectId, std::int64_t first, std::int64_t count, ElementsRead done) = 0;
     /// Versions of the interpreter and the frameworks (read without importing
     /// them), one "name version" per line, for the About box.
     virtual void describeEnvironment(std::function<void(std::string)> done) = 0;

@@ -174,7 +174,7 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             Relation r = relateFacts(source, created);
             if (r == Relation::Unrelated)
                 r = Relation::Derived; // computed from it, values differ
-            FactRelation fr{from, to, r, 0, directionBetween(source.device, created.device), step.statement, s.step};
+            FactRelation fr {from, to, r, 0, directionBetween(source.device, created.device), step.statement, s.step};
             if (r == Relation::Copy || r == Relation::Convert || r == Relation::Transfer) {
                 fr.bytes = static_cast<std::uint64_t>(created.nbytes());
                 s.traffic[static_cast<std::size_t>(fr.direction)] += fr.bytes;

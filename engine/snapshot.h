@@ -47,7 +47,7 @@ struct FactRelation
     std::uint64_t bytes = 0; ///< bytes moved (copy/convert/transfer) or shared (alias)
     Direction direction = Direction::H2H;
     std::string statement; ///< non-empty when provenance links the two
-    int step = 0;          ///< the step whose statement made the link (kept while both objects live)
+    int step = 0; ///< the step whose statement made the link (kept while both objects live)
 };
 
 /// One step's picture: immutable once built, shared by every view of it.

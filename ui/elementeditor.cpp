@@ -8,9 +8,12 @@
 #include <QCheckBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
+
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <climits>
 
 namespace memscope::ui {
 
@@ -37,6 +40,9 @@ ElementEditor::ElementEditor(Session *session, Theme *theme, QWidget *parent)
     m_view->setModel(m_model);
     m_view->horizontalHeader()->setDefaultSectionSize(90);
     m_view->verticalHeader()->setDefaultSectionSize(24);
+    // Fixed sizes keep the headers O(1) per section: 10^8 rows open at once.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     layout->addWidget(m_view, 1);
     m_message->setObjectName(QStringLiteral("editMessage"));
     m_message->setWordWrap(true);
@@ -45,17 +51,27 @@ ElementEditor::ElementEditor(Session *session, Theme *theme, QWidget *parent)
                                  "with writeable=False, to show which other views see the change."));
     m_writeAnyway->setEnabled(false);
     connect(m_model, &ElementsModel::editRequested, this, &ElementEditor::onEditRequested);
-    if (m_session)
+    if (m_session) {
         connect(m_session, &Session::editFinished, this, &ElementEditor::onEditFinished);
+        // Large objects: the visible windows are read when the interpreter is free.
+        connect(m_model, &ElementsModel::windowNeeded, m_session, &Session::readElements, Qt::QueuedConnection);
+        connect(m_session, &Session::elementsAvailable, m_model, &ElementsModel::addWindow);
+    }
     if (m_theme) {
         m_model->setChangedColor(m_theme->colors().changed);
         connect(m_theme, &Theme::changed, this, [this] { m_model->setChangedColor(m_theme->colors().changed); });
     }
 }
 
-QString ElementEditor::message() const { return m_message->text(); }
+QString ElementEditor::message() const
+{
+    return m_message->text();
+}
 
-void ElementEditor::setWriteAnyway(bool on) { m_writeAnyway->setChecked(on); }
+void ElementEditor::setWriteAnyway(bool on)
+{
+    m_writeAnyway->setChecked(on);
+}
 
 void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot, std::uint64_t objectId)
 {
@@ -78,6 +94,11 @@ void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot,
         rebuildDimensionPicker();
 }
 
+void ElementEditor::setFirstRow(qint64 row)
+{
+    m_model->setRowOffset(row);
+}
+
 void ElementEditor::rebuildDimensionPicker()
 {
     while (QLayoutItem *item = m_dims->takeAt(0)) {
@@ -85,8 +106,23 @@ void ElementEditor::rebuildDimensionPicker()
         delete item;
     }
     const engine::MemoryFact *f = m_model->fact();
-    if (!f || f->shape.size() <= 2)
+    if (f && m_model->totalRows() > ElementsModel::kPageRows) {
+        // More rows than a page: pick where the page starts.
+        auto *first = new QSpinBox;
+        first->setObjectName(QStringLiteral("firstRow"));
+        first->setRange(0, static_cast<int>(std::min<qint64>(m_model->totalRows() - 1, INT_MAX)));
+        first->setSingleStep(static_cast<int>(ElementsModel::kPageRows / 2));
+        first->setValue(static_cast<int>(m_model->rowOffset()));
+        first->setToolTip(tr("first row shown; %1 rows at a time").arg(ElementsModel::kPageRows));
+        connect(first, &QSpinBox::valueChanged, this, [this](int v) { m_model->setRowOffset(v); });
+        m_dims->addWidget(new QLabel(tr("Rows from")));
+        m_dims->addWidget(first);
+        m_dims->addWidget(new QLabel(tr("of %1").arg(QLocale().toString(m_model->totalRows()))));
+    }
+    if (!f || f->shape.size() <= 2) {
+        m_dims->addStretch(1);
         return;
+    }
     m_dims->addWidget(new QLabel(tr("Showing [")));
     for (std::size_t d = 0; d + 2 < f->shape.size(); ++d) {
         auto *spin = new QSpinBox;

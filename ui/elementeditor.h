@@ -29,6 +29,8 @@ public:
     QTableView *view() const { return m_view; }
     QString message() const;
     void setWriteAnyway(bool on);
+    /// First row shown, for objects with more rows than a page.
+    void setFirstRow(qint64 row);
 
 private:
     void rebuildDimensionPicker();

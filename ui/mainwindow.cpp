@@ -55,9 +55,8 @@ MainWindow::MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend,
     m_defaultState = saveState();
 
     connect(m_session, &Session::snapshotAvailable, this, &MainWindow::applySnapshot);
-    connect(m_session, &Session::busyChanged, this, [this](bool busy) {
-        statusBar()->showMessage(busy ? tr("running…") : tr("ready"), busy ? 0 : 3000);
-    });
+    connect(m_session, &Session::busyChanged, this,
+            [this](bool busy) { statusBar()->showMessage(busy ? tr("running…") : tr("ready"), busy ? 0 : 3000); });
     connect(m_session, &Session::environmentAvailable, this, [this](const QString &env) { m_environment = env; });
     connect(m_scene, &MemoryScene::objectClicked, this, &MainWindow::selectObject);
     connect(m_theme, &Theme::changed, this, &MainWindow::applyTheme);
@@ -86,7 +85,8 @@ void MainWindow::createDocks()
         addDockWidget(area, d);
         return d;
     };
-    QDockWidget *console = dock(tr("Python console"), QStringLiteral("consoleDock"), m_console, Qt::BottomDockWidgetArea);
+    QDockWidget *console =
+        dock(tr("Python console"), QStringLiteral("consoleDock"), m_console, Qt::BottomDockWidgetArea);
 
     auto *objectsPanel = new QWidget(this);
     auto *objectsLayout = new QVBoxLayout(objectsPanel);
@@ -117,7 +117,8 @@ void MainWindow::createDocks()
             });
     QDockWidget *objects = dock(tr("Objects"), QStringLiteral("objectsDock"), objectsPanel, Qt::RightDockWidgetArea);
     QDockWidget *editor = dock(tr("Element editor"), QStringLiteral("editorDock"), m_editor, Qt::RightDockWidgetArea);
-    QDockWidget *plots = dock(tr("Copy traffic and memory"), QStringLiteral("plotsDock"), m_plots, Qt::BottomDockWidgetArea);
+    QDockWidget *plots =
+        dock(tr("Copy traffic and memory"), QStringLiteral("plotsDock"), m_plots, Qt::BottomDockWidgetArea);
 
     auto *devices = new QTableView(this);
     devices->setObjectName(QStringLiteral("devicesView"));
@@ -156,8 +157,9 @@ void MainWindow::createMenus()
     view->addSeparator();
     QMenu *themeMenu = view->addMenu(tr("&Theme"));
     auto *group = new QActionGroup(this);
-    const std::pair<QString, ThemeChoice> choices[] = {
-        {tr("Follow &system"), ThemeChoice::System}, {tr("&Light"), ThemeChoice::Light}, {tr("&Dark"), ThemeChoice::Dark}};
+    const std::pair<QString, ThemeChoice> choices[] = {{tr("Follow &system"), ThemeChoice::System},
+                                                       {tr("&Light"), ThemeChoice::Light},
+                                                       {tr("&Dark"), ThemeChoice::Dark}};
     const auto current = static_cast<ThemeChoice>(QSettings().value(QStringLiteral("view/theme"), 0).toInt());
     for (const auto &[label, choice] : choices) {
         QAction *a = themeMenu->addAction(label);
@@ -260,9 +262,9 @@ bool MainWindow::exportCanvas(const QString &path, QString *error)
 
 void MainWindow::exportCanvasInteractively(const QString &suffix)
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export canvas"), QStringLiteral("memscope.") + suffix,
-                                                      suffix == QLatin1String("svg") ? tr("SVG (*.svg)")
-                                                                                      : tr("PNG (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export canvas"), QStringLiteral("memscope.") + suffix,
+                                     suffix == QLatin1String("svg") ? tr("SVG (*.svg)") : tr("PNG (*.png)"));
     if (path.isEmpty())
         return;
     QString error;

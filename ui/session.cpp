@@ -30,7 +30,10 @@ Session::Session(engine::ScriptBackend *backend, QObject *parent)
     });
 }
 
-Session::~Session() { detachBackend(); }
+Session::~Session()
+{
+    detachBackend();
+}
 
 void Session::detachBackend()
 {
@@ -146,6 +149,18 @@ void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QStri
 } // namespace memscope::ui
 
 namespace memscope::ui {
+
+void Session::readElements(std::uint64_t objectId, qint64 first, qint64 count)
+{
+    if (!m_backend)
+        return;
+    m_backend->readElements(objectId, first, count, [this, objectId, first](std::vector<std::byte> bytes, std::string) {
+        QByteArray data(reinterpret_cast<const char *>(bytes.data()), static_cast<qsizetype>(bytes.size()));
+        QMetaObject::invokeMethod(
+            this, [this, objectId, first, data] { Q_EMIT elementsAvailable(objectId, first, data); },
+            Qt::QueuedConnection);
+    });
+}
 
 void Session::requestEnvironment()
 {

@@ -43,6 +43,8 @@ public:
     void requestCompletions(const QString &textBeforeCursor);
     /// Writes one element of an object of the current snapshot (see ScriptBackend::writeElement).
     void writeElement(std::uint64_t objectId, qint64 flatIndex, const QString &text, bool force);
+    /// Values of elements [first, first + count) of a large object; elementsAvailable follows.
+    void readElements(std::uint64_t objectId, qint64 first, qint64 count);
     /// Python and framework versions; environmentAvailable follows.
     void requestEnvironment();
 
@@ -54,6 +56,7 @@ Q_SIGNALS:
     void completionsAvailable(const QStringList &completions);
     void editFinished(bool ok, const QString &message);
     void environmentAvailable(const QString &description);
+    void elementsAvailable(std::uint64_t objectId, qint64 first, const QByteArray &bytes);
 
 private:
     void setBusy(bool busy);

@@ -98,8 +98,7 @@ Theme::Theme(QObject *parent)
     : QObject(parent)
     , m_colors(lightColors())
     , m_systemPalette(QApplication::palette())
-{
-}
+{ }
 
 void Theme::apply(ThemeChoice choice)
 {

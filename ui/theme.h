@@ -19,11 +19,11 @@ struct ThemeColors
     QColor text;
     QColor mutedText;
     QColor boxBackground;
-    QColor changed;      ///< flash of changed cells
+    QColor changed; ///< flash of changed cells
     QColor changedText;
     QColor arrow;
     QColor transferArrow;
-    QColor error;        ///< tracebacks, refused edits
+    QColor error; ///< tracebacks, refused edits
     QColor prompt;
 
     /// One colour per alias group; groups cycle through them.

@@ -59,6 +59,7 @@ public:
     void writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
                       Finished done) override;
     void describeEnvironment(std::function<void(std::string)> done) override;
+    void readElements(std::uint64_t objectId, std::int64_t first, std::int64_t count, ElementsRead done) override;
     void interrupt() override;
     bool isBusy() const override { return m_pending.load() > 0; }
 

@@ -252,7 +252,7 @@ private Q_SLOTS:
         };
         auto ok = write(id, 1, "5", false);
         QCOMPARE(ok.status, Status::Ok);
-        QCOMPARE(ok.snapshot->changed[std::size_t(ok.snapshot->indexOf("et"))], std::vector<std::int64_t>{1});
+        QCOMPARE(ok.snapshot->changed[std::size_t(ok.snapshot->indexOf("et"))], std::vector<std::int64_t> {1});
         m_output.clear();
         runStatement(*m_backend, "print(int(e[1]), int(et[1]))");
         QCOMPARE(m_output.stdoutText(), std::string("5 5\n"));

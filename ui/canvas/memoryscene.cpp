@@ -119,7 +119,7 @@ struct Region
     int number = 0; ///< "buf N"
     int cols = kDefaultCols;
     std::vector<Cell> cells; ///< empty in bar mode
-    QRectF block;            ///< where the cells or bar are drawn
+    QRectF block; ///< where the cells or bar are drawn
 
     std::int64_t cellCount() const { return static_cast<std::int64_t>((hi - lo + item - 1) / item); }
 };
@@ -141,7 +141,10 @@ QFont uiFont(int pointSize, bool bold = false)
     return f;
 }
 
-QString hex(Address a) { return QStringLiteral("0x") + QString::number(a, 16); }
+QString hex(Address a)
+{
+    return QStringLiteral("0x") + QString::number(a, 16);
+}
 
 QString elementText(const MemoryFact &f, std::int64_t element)
 {
@@ -154,7 +157,7 @@ QString elementText(const MemoryFact &f, std::int64_t element)
 
 QString indexText(const MemoryFact &f, std::int64_t flat)
 {
-    const Layout l{f.dtype, 0, f.shape, f.strides};
+    const Layout l {f.dtype, 0, f.shape, f.strides};
     QStringList parts;
     for (auto i : l.unravel(flat))
         parts << QString::number(i);
@@ -162,7 +165,7 @@ QString indexText(const MemoryFact &f, std::int64_t flat)
 }
 
 QGraphicsSimpleTextItem *placeText(QGraphicsScene *scene, const QString &text, const QFont &font, const QColor &color,
-                                 QPointF pos)
+                                   QPointF pos)
 {
     auto *t = scene->addSimpleText(text, font);
     t->setBrush(color);
@@ -175,8 +178,7 @@ QGraphicsSimpleTextItem *placeText(QGraphicsScene *scene, const QString &text, c
 MemoryScene::MemoryScene(QObject *parent)
     : QGraphicsScene(parent)
     , m_colors(Theme::lightColors())
-{
-}
+{ }
 
 void MemoryScene::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::optional<std::uint64_t> selected)
 {
@@ -242,9 +244,10 @@ void MemoryScene::rebuild()
     setBackgroundBrush(m_colors.canvasBackground);
     const ThemeColors &c = m_colors;
     if (!m_snapshot || m_snapshot->facts.empty()) {
-        auto *t = placeText(this, tr("No arrays or tensors yet. Create one in the console, for example\n"
-                                   "    import numpy as np; a = np.arange(6.0).reshape(2, 3)"),
-                          uiFont(12), c.mutedText, {24, 24});
+        auto *t = placeText(this,
+                            tr("No arrays or tensors yet. Create one in the console, for example\n"
+                               "    import numpy as np; a = np.arange(6.0).reshape(2, 3)"),
+                            uiFont(12), c.mutedText, {24, 24});
         t->setData(kKindKey, static_cast<int>(ItemKind::Caption));
         setSceneRect(itemsBoundingRect().adjusted(-20, -20, 40, 40));
         return;
@@ -261,7 +264,7 @@ void MemoryScene::rebuild()
             continue;
         }
         auto [lo, hi] = f.extent();
-        if (f.allocation.known && f.allocation.size < (std::uint64_t{1} << 40)) {
+        if (f.allocation.known && f.allocation.size < (std::uint64_t {1} << 40)) {
             lo = std::min(lo, f.allocation.base);
             hi = std::max(hi, f.allocation.base + f.allocation.size);
         }
@@ -292,7 +295,7 @@ void MemoryScene::rebuild()
         });
         const MemoryFact &p = s.facts[static_cast<std::size_t>(r.primary)];
         r.item = p.itemSize();
-        if (p.shape.size() >= 2 && p.shape.back() <= 16 && Layout{p.dtype, 0, p.shape, p.strides}.isCContiguous() &&
+        if (p.shape.size() >= 2 && p.shape.back() <= 16 && Layout {p.dtype, 0, p.shape, p.strides}.isCContiguous() &&
             p.data == r.lo)
             r.cols = static_cast<int>(p.shape.back());
         if (r.cellCount() > kMaxCells)
@@ -303,7 +306,7 @@ void MemoryScene::rebuild()
         std::stable_partition(order.begin(), order.end(), [&](int i) { return i == r.primary; });
         for (int fi : order) {
             const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
-            const Layout l{f.dtype, 0, f.shape, f.strides};
+            const Layout l {f.dtype, 0, f.shape, f.strides};
             const std::set<std::int64_t> changed(s.changed[static_cast<std::size_t>(fi)].begin(),
                                                  s.changed[static_cast<std::size_t>(fi)].end());
             for (std::int64_t e = 0; e < f.numel(); ++e) {
@@ -373,7 +376,8 @@ void MemoryScene::rebuild()
                     .arg(r.number)
                     .arg(QLocale().formattedDataSize(static_cast<qint64>(r.hi - r.lo)))
                     .arg(frameworkLabel(p.framework))
-                    .arg(viewers.size() > 1 ? tr(" · shared by %1").arg(viewers.join(QStringLiteral(", "))) : QString());
+                    .arg(viewers.size() > 1 ? tr(" · shared by %1").arg(viewers.join(QStringLiteral(", ")))
+                                            : QString());
             auto *h = placeText(this, header, uiFont(10), c.mutedText, {kBlockX, y});
             h->setData(kKindKey, static_cast<int>(ItemKind::Caption));
             const qreal blockTop = y + 22;
@@ -385,10 +389,9 @@ void MemoryScene::rebuild()
                     const Cell &cell = r.cells[k];
                     const qreal cx = kBlockX + static_cast<qreal>(static_cast<int>(k) % r.cols) * kCellW;
                     const qreal cy = blockTop + static_cast<qreal>(static_cast<int>(k) / r.cols) * (kCellH + kRowGap);
-                    const bool selected =
-                        m_selected && std::any_of(cell.facts.begin(), cell.facts.end(), [&](int fi) {
-                            return s.facts[static_cast<std::size_t>(fi)].objectId == m_selected;
-                        });
+                    const bool selected = m_selected && std::any_of(cell.facts.begin(), cell.facts.end(), [&](int fi) {
+                                              return s.facts[static_cast<std::size_t>(fi)].objectId == m_selected;
+                                          });
                     const Address at = r.lo + static_cast<Address>(static_cast<std::int64_t>(k) * r.item);
                     const QString offset = m_rawAddresses ? QStringLiteral("…") + QString::number(at, 16).right(6)
                                                           : QStringLiteral("+0x") + QString::number(at - r.lo, 16);
@@ -407,9 +410,9 @@ void MemoryScene::rebuild()
                             .arg(changed ? tr("\nchanged by the last step") : QString());
                     };
                     auto *rect = new CellItem(QRectF(cx, cy, kCellW, kCellH),
-                                              cell.value.isEmpty() ? QStringLiteral("·") : cell.value, offset,
-                                              cellFont, offsetFont, cell.changed && c.dark ? c.changedText : c.text,
-                                              c.mutedText, std::move(tip));
+                                              cell.value.isEmpty() ? QStringLiteral("·") : cell.value, offset, cellFont,
+                                              offsetFont, cell.changed && c.dark ? c.changedText : c.text, c.mutedText,
+                                              std::move(tip));
                     rect->setPen(QPen(selected ? c.text : color, selected ? 3.0 : 1.5));
                     rect->setBrush(cell.changed ? c.changed : (cell.facts.empty() ? c.boxBackground : fill));
                     addItem(rect);
@@ -458,8 +461,10 @@ void MemoryScene::rebuild()
                                     .arg(hex(r.lo), hex(r.hi))
                                     .arg(r.cellCount())
                                     .arg(QString::fromLatin1(numpyName(p.dtype).data())));
-                placeText(this, tr("%1 × %2").arg(QLocale().toString(r.cellCount()), QString::fromLatin1(numpyName(p.dtype).data())),
-                        monoFont(10), c.text, {kBlockX + 8, blockTop + 7});
+                placeText(this,
+                          tr("%1 × %2").arg(QLocale().toString(r.cellCount()),
+                                            QString::fromLatin1(numpyName(p.dtype).data())),
+                          monoFont(10), c.text, {kBlockX + 8, blockTop + 7});
                 qreal strip = blockTop + 34;
                 const double span = static_cast<double>(r.hi - r.lo);
                 for (int fi : r.facts) {
@@ -481,13 +486,13 @@ void MemoryScene::rebuild()
                 const bool selected = f.objectId == m_selected;
                 auto *b = addRect(box, QPen(color, selected ? 4.0 : 2.5), c.boxBackground);
                 b->setData(kKindKey, static_cast<int>(ItemKind::Variable));
-                b->setData(kFactKey, QVariantList{fi});
+                b->setData(kFactKey, QVariantList {fi});
                 b->setData(kGroupKey, r.group);
                 b->setData(kTextKey, QString::fromStdString(f.label()));
                 auto *name = placeText(this, namesString(f), monoFont(13, true), c.text, {kVarX + 10, vy + 6});
                 const qreal nameRight = kVarX + 10 + name->boundingRect().width() + 10;
-                placeText(this, frameworkLabel(f.framework) + (f.readOnly ? tr(" · read-only 🔒") : QString()), uiFont(9),
-                        color, {nameRight, vy + 9});
+                placeText(this, frameworkLabel(f.framework) + (f.readOnly ? tr(" · read-only 🔒") : QString()),
+                          uiFont(9), color, {nameRight, vy + 9});
                 QString detail = tr("%1 %2 strides %3")
                                      .arg(QString::fromLatin1(numpyName(f.dtype).data()), shapeString(f.shape),
                                           shapeString(f.strides));
@@ -501,23 +506,24 @@ void MemoryScene::rebuild()
                                   .arg(namesString(f), hex(lo), hex(hi), QLocale().formattedDataSize(f.nbytes()))
                                   .arg(r.number)
                                   .arg(QString::number(lo - r.lo, 16))
-                                  .arg(f.flags.empty() ? QString()
-                                                       : QStringLiteral("\n") + QString::fromStdString([&] {
-                                                             std::string j;
-                                                             for (const auto &fl : f.flags)
-                                                                 j += (j.empty() ? "" : ", ") + fl;
-                                                             return j;
-                                                         }())));
+                                  .arg(f.flags.empty() ? QString() : QStringLiteral("\n") + QString::fromStdString([&] {
+                                                                         std::string j;
+                                                                         for (const auto &fl : f.flags)
+                                                                             j += (j.empty() ? "" : ", ") + fl;
+                                                                         return j;
+                                                                     }())));
                 varBoxOfFact[fi] = box;
                 regionOfFact[fi] = &r;
                 // Connector to the first byte it views.
                 QPointF target;
                 if (!r.cells.empty()) {
                     const auto k = static_cast<int>((f.extent().first - r.lo) / static_cast<Address>(r.item));
-                    target = QPointF(kBlockX + (k % r.cols) * kCellW, blockTop + (k / r.cols) * (kCellH + kRowGap) + kCellH / 2);
+                    target = QPointF(kBlockX + (k % r.cols) * kCellW,
+                                     blockTop + (k / r.cols) * (kCellH + kRowGap) + kCellH / 2);
                 } else {
-                    target = QPointF(kBlockX + r.block.width() * static_cast<double>(f.extent().first - r.lo) /
-                                                    static_cast<double>(r.hi - r.lo),
+                    target = QPointF(kBlockX +
+                                         r.block.width() * static_cast<double>(f.extent().first - r.lo) /
+                                             static_cast<double>(r.hi - r.lo),
                                      blockTop + 15);
                     target.setX(std::max(target.x(), kBlockX));
                 }
@@ -550,10 +556,10 @@ void MemoryScene::rebuild()
         const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
         auto *b = addRect(QRectF(kVarX, y, kVarW, kVarH), QPen(c.mutedText, 1.5, Qt::DashLine), c.boxBackground);
         b->setData(kKindKey, static_cast<int>(ItemKind::Variable));
-        b->setData(kFactKey, QVariantList{fi});
+        b->setData(kFactKey, QVariantList {fi});
         placeText(this, namesString(f), monoFont(13, true), c.text, {kVarX + 10, y + 6});
         auto *why = placeText(this, f.isSupported() ? tr("empty (no bytes)") : QString::fromStdString(f.unsupported),
-                            uiFont(9), c.mutedText, {kVarX + 10, y + 33});
+                              uiFont(9), c.mutedText, {kVarX + 10, y + 33});
         if (why->boundingRect().width() > kVarW - 16)
             why->setScale((kVarW - 16) / why->boundingRect().width());
         b->setToolTip(QString::fromStdString(f.typeName + ": " + (f.isSupported() ? "no elements" : f.unsupported)));
@@ -586,8 +592,10 @@ void MemoryScene::rebuild()
         addPolygon(head, QPen(pen.color()), pen.color());
         const QString kind = QString::fromLatin1(relationName(rel.relation).data());
         const QString label1 = QString::fromStdString(rel.statement).trimmed().section(QLatin1Char('\n'), 0, 0);
-        const QString label2 = rel.bytes ? tr("%1 · %2 B · %3").arg(kind).arg(rel.bytes).arg(
-                                               QString::fromLatin1(directionName(rel.direction).data()))
+        const QString label2 = rel.bytes ? tr("%1 · %2 B · %3")
+                                               .arg(kind)
+                                               .arg(rel.bytes)
+                                               .arg(QString::fromLatin1(directionName(rel.direction).data()))
                                          : kind;
         arrow->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
         arrow->setToolTip(label1 + QStringLiteral("\n") + label2);

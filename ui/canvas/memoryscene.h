@@ -26,10 +26,10 @@ public:
     /// What each item is, in QGraphicsItem::data(kKindKey), for tests and hit testing.
     enum class ItemKind { Lane = 1, Buffer, Cell, Variable, Connector, Arrow, ArrowLabel, Caption };
     static constexpr int kKindKey = 0;
-    static constexpr int kFactKey = 1;    ///< variables, connectors: fact index
-    static constexpr int kGroupKey = 2;   ///< alias group, for colour checks
+    static constexpr int kFactKey = 1; ///< variables, connectors: fact index
+    static constexpr int kGroupKey = 2; ///< alias group, for colour checks
     static constexpr int kChangedKey = 3; ///< cells: changed by the last step
-    static constexpr int kTextKey = 4;    ///< cells: the value shown; arrows: the label
+    static constexpr int kTextKey = 4; ///< cells: the value shown; arrows: the label
     /// Buffers with more elements than this are drawn as a scaled bar.
     static constexpr int kMaxCells = 64;
 

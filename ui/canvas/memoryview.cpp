@@ -31,7 +31,10 @@ void MemoryView::zoomToFit(qreal maxScale)
         setTransform(QTransform::fromScale(maxScale, maxScale));
 }
 
-void MemoryView::resetZoom() { setTransform(QTransform()); }
+void MemoryView::resetZoom()
+{
+    setTransform(QTransform());
+}
 
 void MemoryView::wheelEvent(QWheelEvent *event)
 {

@@ -27,9 +27,8 @@ QString abridged(const QString &text)
         return text;
     const qsizetype head = 64 * 1024;
     const qsizetype tail = 4 * 1024;
-    return text.left(head) +
-           QStringLiteral("\n[... %1 characters not shown ...]\n").arg(text.size() - head - tail) +
-           text.right(tail);
+    return text.left(head) + QStringLiteral("\n[... %1 characters not shown ...]\n").arg(text.size() - head - tail) +
+        text.right(tail);
 }
 } // namespace
 
@@ -62,7 +61,6 @@ ConsoleWidget::ConsoleWidget(Session *session, Theme *theme, QWidget *parent)
         m_searchFrom = static_cast<int>(m_history.size()) - 1;
         updateReverseSearch(false);
     });
-    connect(m_search, &QLineEdit::returnPressed, this, [this] { finishReverseSearch(true); });
     m_search->installEventFilter(this);
 
     m_completions->setObjectName(QStringLiteral("completions"));
@@ -193,7 +191,10 @@ void ConsoleWidget::submit()
     m_session->submitLine(line);
 }
 
-void ConsoleWidget::saveHistory() const { QSettings().setValue(QStringLiteral("console/history"), m_history); }
+void ConsoleWidget::saveHistory() const
+{
+    QSettings().setValue(QStringLiteral("console/history"), m_history);
+}
 
 void ConsoleWidget::onLineFinished(const engine::ExecutionResult &result)
 {
@@ -309,6 +310,10 @@ bool ConsoleWidget::eventFilter(QObject *watched, QEvent *event)
             finishReverseSearch(false);
             return true;
         }
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+            finishReverseSearch(true); // consumed: Enter accepts, it does not run the line
+            return true;
+        }
         if (key->key() == Qt::Key_R && (key->modifiers() & Qt::ControlModifier)) {
             updateReverseSearch(true);
             return true;
@@ -397,8 +402,8 @@ void ConsoleWidget::keyPressEvent(QKeyEvent *event)
             return;
         break;
     case Qt::Key_Home:
-        c.setPosition(m_inputStart, event->modifiers() & Qt::ShiftModifier ? QTextCursor::KeepAnchor
-                                                                           : QTextCursor::MoveAnchor);
+        c.setPosition(m_inputStart,
+                      event->modifiers() & Qt::ShiftModifier ? QTextCursor::KeepAnchor : QTextCursor::MoveAnchor);
         setTextCursor(c);
         return;
     case Qt::Key_Tab: {

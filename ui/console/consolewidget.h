@@ -60,7 +60,7 @@ private:
     Session *m_session;
     Theme *m_theme;
     int m_promptStart = 0; ///< where the current prompt begins
-    int m_inputStart = 0;  ///< where the user's input begins
+    int m_inputStart = 0; ///< where the user's input begins
     bool m_continuation = false;
     bool m_running = false;
     bool m_promptShown = false;

@@ -11,8 +11,7 @@ namespace memscope::ui {
 
 ElementsModel::ElementsModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 const MemoryFact *ElementsModel::fact() const
 {
@@ -23,6 +22,8 @@ void ElementsModel::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::u
 {
     beginResetModel();
     const bool sameObject = objectId == m_objectId;
+    m_windows.clear(); // values may have changed with the step
+    m_requested.clear();
     m_snapshot = std::move(snapshot);
     m_objectId = objectId;
     m_factIndex = -1;
@@ -30,6 +31,9 @@ void ElementsModel::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::u
         for (std::size_t i = 0; i < m_snapshot->facts.size(); ++i)
             if (m_snapshot->facts[i].objectId == objectId && m_snapshot->facts[i].isSupported())
                 m_factIndex = static_cast<int>(i);
+    if (!sameObject)
+        m_rowOffset = 0;
+    m_rowOffset = std::clamp<qint64>(m_rowOffset, 0, std::max<qint64>(0, totalRows() - 1));
     const std::size_t lead = fact() && fact()->shape.size() > 2 ? fact()->shape.size() - 2 : 0;
     if (!sameObject || m_leading.size() != lead)
         m_leading.assign(lead, 0);
@@ -45,15 +49,28 @@ void ElementsModel::setLeadingIndex(std::vector<std::int64_t> index)
     endResetModel();
 }
 
-int ElementsModel::rowCount(const QModelIndex &parent) const
+qint64 ElementsModel::totalRows() const
 {
     const MemoryFact *f = fact();
-    if (parent.isValid() || !f)
+    if (!f)
         return 0;
     if (f->shape.empty())
         return 1;
-    const std::int64_t rows = f->shape.size() == 1 ? f->shape[0] : f->shape[f->shape.size() - 2];
-    return static_cast<int>(std::min<std::int64_t>(rows, std::numeric_limits<int>::max()));
+    return f->shape.size() == 1 ? f->shape[0] : f->shape[f->shape.size() - 2];
+}
+
+void ElementsModel::setRowOffset(qint64 offset)
+{
+    beginResetModel();
+    m_rowOffset = std::clamp<qint64>(offset, 0, std::max<qint64>(0, totalRows() - 1));
+    endResetModel();
+}
+
+int ElementsModel::rowCount(const QModelIndex &parent) const
+{
+    if (parent.isValid() || !fact())
+        return 0;
+    return static_cast<int>(std::min<qint64>(totalRows() - m_rowOffset, kPageRows));
 }
 
 int ElementsModel::columnCount(const QModelIndex &parent) const
@@ -72,12 +89,9 @@ std::int64_t ElementsModel::flatIndex(const QModelIndex &index) const
     if (!f || f->shape.empty())
         return 0;
     std::vector<std::int64_t> idx = m_leading;
-    if (f->shape.size() == 1) {
-        idx.push_back(index.row());
-    } else {
-        idx.push_back(index.row());
+    idx.push_back(m_rowOffset + index.row());
+    if (f->shape.size() >= 2)
         idx.push_back(index.column());
-    }
     std::int64_t flat = 0;
     for (std::size_t d = 0; d < f->shape.size(); ++d)
         flat = flat * f->shape[d] + idx[d];
@@ -102,17 +116,37 @@ QVariant ElementsModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole)
         return {};
     const auto item = static_cast<std::size_t>(f.itemSize());
-    const auto at = static_cast<std::size_t>(flat) * item;
-    if (!f.valuesCaptured || at + item > f.values.size()) {
-        if (role == Qt::ToolTipRole)
-            return tr("values of objects over 1 MiB are not copied into the snapshot");
-        return QStringLiteral("…");
+    const std::byte *bytes = nullptr;
+    if (f.valuesCaptured && (static_cast<std::size_t>(flat) + 1) * item <= f.values.size()) {
+        bytes = f.values.data() + static_cast<std::size_t>(flat) * item;
+    } else {
+        // A large object: its values come in windows, fetched when first shown.
+        const qint64 first = flat / kWindow * kWindow;
+        const auto w = m_windows.find(first);
+        if (w != m_windows.end() &&
+            static_cast<std::size_t>(flat - first + 1) * item <= static_cast<std::size_t>(w->second.size()))
+            bytes = reinterpret_cast<const std::byte *>(w->second.constData()) +
+                static_cast<std::size_t>(flat - first) * item;
+        else if (m_requested.insert(first).second)
+            Q_EMIT windowNeeded(m_objectId, first, kWindow);
     }
-    const QString text = QString::fromStdString(formatScalar(f.dtype, loadScalar(f.dtype, f.values.data() + at)));
+    if (!bytes)
+        return role == Qt::ToolTipRole ? QVariant(tr("reading…")) : QVariant(QStringLiteral("…"));
+    const QString text = QString::fromStdString(formatScalar(f.dtype, loadScalar(f.dtype, bytes)));
     if (role == Qt::ToolTipRole)
-        return tr("%1 (%2)%3").arg(text, QString::fromLatin1(numpyName(f.dtype).data()),
-                                   f.readOnly ? tr(" · read-only") : QString());
+        return tr("%1 (%2)%3")
+            .arg(text, QString::fromLatin1(numpyName(f.dtype).data()), f.readOnly ? tr(" · read-only") : QString());
     return text;
+}
+
+void ElementsModel::addWindow(std::uint64_t objectId, qint64 first, const QByteArray &bytes)
+{
+    if (objectId != m_objectId || !m_requested.contains(first))
+        return; // stale: another object, or a step since
+    m_requested.erase(first);
+    m_windows[first] = bytes;
+    if (rowCount() > 0 && columnCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::DisplayRole});
 }
 
 bool ElementsModel::setData(const QModelIndex &index, const QVariant &value, int role)
@@ -130,11 +164,11 @@ Qt::ItemFlags ElementsModel::flags(const QModelIndex &index) const
     return Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable;
 }
 
-QVariant ElementsModel::headerData(int section, Qt::Orientation, int role) const
+QVariant ElementsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (role != Qt::DisplayRole)
         return {};
-    return section;
+    return orientation == Qt::Vertical ? m_rowOffset + section : section;
 }
 
 } // namespace memscope::ui

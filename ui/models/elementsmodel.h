@@ -9,7 +9,9 @@
 #include <QAbstractTableModel>
 #include <QColor>
 
+#include <map>
 #include <memory>
+#include <set>
 
 namespace memscope::ui {
 
@@ -43,14 +45,30 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    /// Elements per fetched window of a large object.
+    static constexpr qint64 kWindow = 4096;
+    /// Rows shown at once: Qt's headers keep data per section, so 10^8 rows
+    /// are shown a page at a time (the editor picks the page).
+    static constexpr qint64 kPageRows = 100000;
+    qint64 totalRows() const;
+    qint64 rowOffset() const { return m_rowOffset; }
+    void setRowOffset(qint64 offset);
+    /// Values of elements [first, ...) of the shown object, fetched on request.
+    void addWindow(std::uint64_t objectId, qint64 first, const QByteArray &bytes);
+
 Q_SIGNALS:
     void editRequested(std::uint64_t objectId, qint64 flatIndex, const QString &text);
+    /// Values the snapshot does not hold are needed (a visible part of a large object).
+    void windowNeeded(std::uint64_t objectId, qint64 first, qint64 count) const;
 
 private:
     std::shared_ptr<const engine::Snapshot> m_snapshot;
     std::uint64_t m_objectId = 0;
     int m_factIndex = -1;
     std::vector<std::int64_t> m_leading;
+    qint64 m_rowOffset = 0;
+    std::map<qint64, QByteArray> m_windows; ///< fetched values of a large object, by first element
+    mutable std::set<qint64> m_requested; ///< windows asked for and not yet here
     QColor m_changedColor = QColor(0xfd, 0xe6, 0x8a);
 };
 

@@ -7,7 +7,10 @@ using namespace memscope::engine;
 
 namespace memscope::ui {
 
-QString shapeString(const std::vector<std::int64_t> &shape) { return QString::fromStdString(shapeText(shape)); }
+QString shapeString(const std::vector<std::int64_t> &shape)
+{
+    return QString::fromStdString(shapeText(shape));
+}
 
 QString namesString(const MemoryFact &fact)
 {
@@ -40,8 +43,7 @@ QString frameworkLabel(Framework f)
 
 ObjectsModel::ObjectsModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 void ObjectsModel::setSnapshot(std::shared_ptr<const Snapshot> snapshot)
 {
@@ -65,7 +67,10 @@ int ObjectsModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() || !m_snapshot ? 0 : static_cast<int>(m_snapshot->facts.size());
 }
 
-int ObjectsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ObjectsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ObjectsModel::data(const QModelIndex &index, int role) const
 {
@@ -109,9 +114,9 @@ QVariant ObjectsModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {QT_TR_NOOP("Name"),    QT_TR_NOOP("Framework"), QT_TR_NOOP("dtype"),
-                                        QT_TR_NOOP("Shape"),   QT_TR_NOOP("Device"),    QT_TR_NOOP("Bytes"),
-                                        QT_TR_NOOP("Group"),   QT_TR_NOOP("Access"),    QT_TR_NOOP("Created by")};
+    static const char *const names[] = {QT_TR_NOOP("Name"),  QT_TR_NOOP("Framework"), QT_TR_NOOP("dtype"),
+                                        QT_TR_NOOP("Shape"), QT_TR_NOOP("Device"),    QT_TR_NOOP("Bytes"),
+                                        QT_TR_NOOP("Group"), QT_TR_NOOP("Access"),    QT_TR_NOOP("Created by")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

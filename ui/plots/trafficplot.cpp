@@ -63,7 +63,7 @@ TrafficPlot::~TrafficPlot() = default;
 
 void TrafficPlot::addStep(const Snapshot &s)
 {
-    Step step{s.step, s.traffic, {}};
+    Step step {s.step, s.traffic, {}};
     // Bytes in use per address space: each buffer (alias group) once.
     std::set<std::pair<std::string, int>> counted;
     for (std::size_t i = 0; i < s.facts.size(); ++i) {
@@ -166,7 +166,7 @@ void TrafficPlot::showTip(QCustomPlot *plot, QMouseEvent *event)
         QToolTip::hideText();
         return;
     }
-    QStringList lines{tr("step %1").arg(best->number)};
+    QStringList lines {tr("step %1").arg(best->number)};
     if (plot == m_traffic) {
         for (std::size_t d = 0; d < 4; ++d)
             if (best->traffic[d])

@@ -64,6 +64,13 @@ private Q_SLOTS:
         m_window.reset();
     }
 
+    void startsWithoutImportingFrameworks()
+    {
+        type("import sys; print('loaded:', sorted(m for m in ('numpy', 'torch', 'tensorflow') if m in sys.modules))");
+        QVERIFY2(m_window->console()->toPlainText().contains(QStringLiteral("loaded: []")),
+                 qPrintable(m_window->console()->toPlainText()));
+    }
+
     void consoleRunsStatements()
     {
         type("import numpy as np, torch");

@@ -15,6 +15,7 @@
 #include <QStyleOptionGraphicsItem>
 
 #include <functional>
+#include <limits>
 
 #include <algorithm>
 #include <map>
@@ -240,6 +241,11 @@ void MemoryScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
 
 void MemoryScene::rebuild()
 {
+    if (m_flash) { // its cells are about to go
+        m_flash->stop();
+        delete m_flash;
+        m_flash = nullptr;
+    }
     clear();
     setBackgroundBrush(m_colors.canvasBackground);
     const ThemeColors &c = m_colors;
@@ -325,6 +331,7 @@ void MemoryScene::rebuild()
         }
     }
 
+    QList<QGraphicsRectItem *> flashing;
     const QFont cellFont = monoFont(11);
     const QFont offsetFont = monoFont(8);
 
@@ -424,6 +431,8 @@ void MemoryScene::rebuild()
                     for (int fi : cell.facts)
                         facts << fi;
                     rect->setData(kFactKey, facts);
+                    if (cell.changed)
+                        flashing << rect;
                 }
                 // Which views saw the change, beside the buffer.
                 QStringList changedIn;
@@ -612,6 +621,25 @@ void MemoryScene::rebuild()
         box->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
         ++labelSlot;
     }
+    // Changed cells flash once, then keep the steady highlight until the next step.
+    if (!flashing.isEmpty()) {
+        m_flash = new QVariantAnimation(this);
+        m_flash->setDuration(700);
+        const QColor from = c.dark ? QColor(0xff, 0xb3, 0x00) : QColor(0xff, 0x9f, 0x1a);
+        const QColor to = c.changed;
+        m_flash->setStartValue(0.0);
+        m_flash->setEndValue(1.0);
+        connect(m_flash, &QVariantAnimation::valueChanged, this, [flashing, from, to](const QVariant &v) {
+            const double t = v.toDouble();
+            const QColor mix = QColor::fromRgbF(from.redF() + (to.redF() - from.redF()) * t,
+                                                from.greenF() + (to.greenF() - from.greenF()) * t,
+                                                from.blueF() + (to.blueF() - from.blueF()) * t);
+            for (QGraphicsRectItem *item : flashing)
+                item->setBrush(mix);
+        });
+        m_flash->start();
+    }
+
     // Lanes as wide as the widest thing in them (and the same width each).
     qreal right = kLaneX + 400;
     for (QGraphicsItem *i : items())

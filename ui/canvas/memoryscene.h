@@ -8,6 +8,7 @@
 #include "ui/theme.h"
 
 #include <QGraphicsScene>
+#include <QVariantAnimation>
 
 #include <memory>
 #include <optional>
@@ -59,6 +60,8 @@ private:
 
     std::shared_ptr<const engine::Snapshot> m_snapshot;
     ThemeColors m_colors;
+    /// Changed cells flash (strong colour fading to the steady highlight).
+    QVariantAnimation *m_flash = nullptr;
     bool m_rawAddresses = false;
     std::uint64_t m_selected = 0;
     QString m_caption;

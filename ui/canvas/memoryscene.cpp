@@ -2,6 +2,7 @@
 #include "ui/canvas/memoryscene.h"
 
 #include "engine/scalar.h"
+#include "ui/canvas/cellitem.h"
 #include "ui/models/objectsmodel.h"
 
 #include <QFont>
@@ -44,68 +45,6 @@ struct Cell
     std::set<int> facts;
     std::vector<std::pair<int, std::int64_t>> views; ///< (fact, element) whose bytes cover this cell
     bool changed = false;
-};
-
-// A cell: one painted item (box, value, offset) instead of three, and its
-// tooltip composed only when the pointer rests on it.
-class CellItem : public QGraphicsRectItem
-{
-public:
-    CellItem(const QRectF &rect, QString value, QString offset, QFont valueFont, QFont offsetFont, QColor text,
-             QColor muted, std::function<QString()> tip)
-        : QGraphicsRectItem(rect)
-        , m_value(std::move(value))
-        , m_offset(std::move(offset))
-        , m_valueFont(std::move(valueFont))
-        , m_offsetFont(std::move(offsetFont))
-        , m_text(text)
-        , m_muted(muted)
-        , m_tip(std::move(tip))
-    {
-        setAcceptHoverEvents(true);
-    }
-
-    QRectF boundingRect() const override { return QGraphicsRectItem::boundingRect().adjusted(0, 0, 0, kRowGap); }
-
-    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override
-    {
-        QGraphicsRectItem::paint(p, option, widget);
-        const QRectF r = rect();
-        p->setPen(m_text);
-        p->setFont(m_valueFont);
-        const QFontMetricsF fm(m_valueFont);
-        const qreal width = fm.horizontalAdvance(m_value);
-        if (width > r.width() - 6) { // long values shrink to fit their cell
-            p->save();
-            const qreal s = (r.width() - 6) / width;
-            p->translate(r.center());
-            p->scale(s, s);
-            p->drawText(QRectF(-width / 2, -r.height() / 2 / s, width, r.height() / s), Qt::AlignCenter, m_value);
-            p->restore();
-        } else {
-            p->drawText(r, Qt::AlignCenter, m_value);
-        }
-        p->setPen(m_muted);
-        p->setFont(m_offsetFont);
-        p->drawText(QPointF(r.left() + 3, r.bottom() + 12), m_offset);
-    }
-
-protected:
-    void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override
-    {
-        if (toolTip().isEmpty() && m_tip)
-            setToolTip(m_tip());
-        QGraphicsRectItem::hoverEnterEvent(event);
-    }
-
-private:
-    QString m_value;
-    QString m_offset;
-    QFont m_valueFont;
-    QFont m_offsetFont;
-    QColor m_text;
-    QColor m_muted;
-    std::function<QString()> m_tip;
 };
 
 struct Region

@@ -60,7 +60,8 @@ class Console(code.InteractiveConsole):
         self.write(self.error)
 
     def runsource(self, source, filename="<input>", symbol="single"):
-        self.last_source = source
+        # Blank lines and comments run nothing: no statement, no new step.
+        self.last_source = source if _has_statements(source) else None
         return super().runsource(source, filename, symbol)
 
     def push_line(self, line):
@@ -125,6 +126,13 @@ class Console(code.InteractiveConsole):
                 break
             out.append(prefix + match)
         return out
+
+
+def _has_statements(source):
+    try:
+        return bool(ast.parse(source).body)
+    except (SyntaxError, ValueError):
+        return True  # let Python report it
 
 
 def _word_at_end(text):

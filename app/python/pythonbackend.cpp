@@ -326,6 +326,8 @@ void PythonBackend::push(std::string line, Finished done)
         ExecutionResult r;
         if (more) {
             r.status = ExecutionResult::Status::Incomplete;
+        } else if (m_py->console.attr("last_source").is_none() && m_py->console.attr("error").is_none()) {
+            r.snapshot = m_py->builder->latest(); // a blank line or a comment: nothing ran, no new step
         } else {
             r = resultOfLastStatement(line);
         }

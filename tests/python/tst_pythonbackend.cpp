@@ -76,6 +76,16 @@ private Q_SLOTS:
         QCOMPARE(m_output.stdoutText(), std::string("42\n"));
     }
 
+    void blankLinesAreNoSteps()
+    {
+        const auto before = runStatement(*m_backend, "blank_check = 1");
+        const auto blank = pushLine(*m_backend, "");
+        QCOMPARE(blank->status, Status::Ok);
+        QCOMPARE(blank->snapshot->step, before.snapshot->step);
+        const auto comment = pushLine(*m_backend, "# only a comment");
+        QCOMPARE(comment->snapshot->step, before.snapshot->step);
+    }
+
     void syntaxError()
     {
         const auto r = runStatement(*m_backend, "1 +* 2");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #include <QAbstractItemModelTester>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 
@@ -18,6 +19,8 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // keep the user's settings out of it
+
     void showsDevices()
     {
         engine::RuntimeOptions o;

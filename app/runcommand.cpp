@@ -45,6 +45,11 @@ int runScriptCommand(Runtime &runtime, const QString &path, bool json, const QSt
     }
     const std::string source = file.readAll().toStdString();
 
+    // Declared before the backend, so they outlive it: output written while
+    // the interpreter shuts down still finds them.
+    std::mutex outputMutex;
+    QString stepOutput; // JSON mode: Python's output, per step
+
     python::PythonBackendOptions options;
     options.executable = python.toStdString();
     python::PythonBackend backend(runtime, options);
@@ -53,8 +58,6 @@ int runScriptCommand(Runtime &runtime, const QString &path, bool json, const QSt
         return 2;
     }
 
-    std::mutex outputMutex;
-    QString stepOutput; // JSON mode: Python's output, per step
     if (json) {
         backend.setOutputHandler([&](OutputStream, std::string_view text) {
             std::lock_guard lock(outputMutex);

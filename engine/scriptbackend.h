@@ -66,6 +66,8 @@ public:
     /// Versions of the interpreter and the frameworks (read without importing
     /// them), one "name version" per line, for the About box.
     virtual void describeEnvironment(std::function<void(std::string)> done) = 0;
+    /// Forgets the lines of an unfinished block (Ctrl+C at a "..." prompt).
+    virtual void cancelInput() = 0;
     /// Raises KeyboardInterrupt in the running statement (within milliseconds
     /// for Python code); does nothing when idle.
     virtual void interrupt() = 0;

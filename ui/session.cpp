@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/session.h"
 
+#include <QCoreApplication>
 #include <QMetaObject>
+#include <QPointer>
 
 namespace memscope::ui {
 
@@ -58,11 +60,13 @@ void Session::flushOutput()
 
 engine::ScriptBackend::Finished Session::onGuiThread(std::function<void(const engine::ExecutionResult &)> f)
 {
-    return [this, f = std::move(f)](const engine::ExecutionResult &r) {
+    return [guard = QPointer<Session>(this), f = std::move(f)](const engine::ExecutionResult &r) {
         QMetaObject::invokeMethod(
-            this,
-            [this, f, r] {
-                flushOutput(); // the statement's output comes before its result
+            QCoreApplication::instance(),
+            [guard, f, r] {
+                if (!guard)
+                    return;
+                guard->flushOutput(); // the statement's output comes before its result
                 f(r);
             },
             Qt::QueuedConnection);
@@ -117,17 +121,29 @@ void Session::interrupt()
         m_backend->interrupt();
 }
 
+void Session::cancelInput()
+{
+    if (m_backend)
+        m_backend->cancelInput();
+}
+
 void Session::requestCompletions(const QString &textBeforeCursor)
 {
     if (!m_backend)
         return;
-    m_backend->complete(textBeforeCursor.toStdString(), [this](std::vector<std::string> items) {
-        QStringList list;
-        for (const auto &i : items)
-            list << QString::fromStdString(i);
-        QMetaObject::invokeMethod(
-            this, [this, list] { Q_EMIT completionsAvailable(list); }, Qt::QueuedConnection);
-    });
+    m_backend->complete(textBeforeCursor.toStdString(),
+                        [guard = QPointer<Session>(this)](std::vector<std::string> items) {
+                            QStringList list;
+                            for (const auto &i : items)
+                                list << QString::fromStdString(i);
+                            QMetaObject::invokeMethod(
+                                QCoreApplication::instance(),
+                                [guard, list] {
+                                    if (guard)
+                                        Q_EMIT guard->completionsAvailable(list);
+                                },
+                                Qt::QueuedConnection);
+                        });
 }
 
 void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QString &text, bool force)
@@ -154,12 +170,18 @@ void Session::readElements(std::uint64_t objectId, qint64 first, qint64 count)
 {
     if (!m_backend)
         return;
-    m_backend->readElements(objectId, first, count, [this, objectId, first](std::vector<std::byte> bytes, std::string) {
-        QByteArray data(reinterpret_cast<const char *>(bytes.data()), static_cast<qsizetype>(bytes.size()));
-        QMetaObject::invokeMethod(
-            this, [this, objectId, first, data] { Q_EMIT elementsAvailable(objectId, first, data); },
-            Qt::QueuedConnection);
-    });
+    m_backend->readElements(
+        objectId, first, count,
+        [guard = QPointer<Session>(this), objectId, first](std::vector<std::byte> bytes, std::string) {
+            QByteArray data(reinterpret_cast<const char *>(bytes.data()), static_cast<qsizetype>(bytes.size()));
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [guard, objectId, first, data] {
+                    if (guard)
+                        Q_EMIT guard->elementsAvailable(objectId, first, data);
+                },
+                Qt::QueuedConnection);
+        });
 }
 
 void Session::requestEnvironment()
@@ -168,10 +190,15 @@ void Session::requestEnvironment()
         Q_EMIT environmentAvailable(tr("Python: not available"));
         return;
     }
-    m_backend->describeEnvironment([this](std::string text) {
+    m_backend->describeEnvironment([guard = QPointer<Session>(this)](std::string text) {
         const QString t = QString::fromStdString(text);
         QMetaObject::invokeMethod(
-            this, [this, t] { Q_EMIT environmentAvailable(t); }, Qt::QueuedConnection);
+            QCoreApplication::instance(),
+            [guard, t] {
+                if (guard)
+                    Q_EMIT guard->environmentAvailable(t);
+            },
+            Qt::QueuedConnection);
     });
 }
 

@@ -40,6 +40,8 @@ public:
     /// A whole block (a script, a lesson step).
     void run(const QString &source, const QString &filename);
     void interrupt();
+    /// Forgets an unfinished block (Ctrl+C at a "..." prompt).
+    void cancelInput();
     void requestCompletions(const QString &textBeforeCursor);
     /// Writes one element of an object of the current snapshot (see ScriptBackend::writeElement).
     void writeElement(std::uint64_t objectId, qint64 flatIndex, const QString &text, bool force);

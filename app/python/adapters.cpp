@@ -267,8 +267,12 @@ MemoryFact jaxFact(py::handle x, const AdapterOptions &options)
     py::object devices = x.attr("devices")();
     py::object dev = py::reinterpret_borrow<py::object>(*devices.begin());
     const auto platform = py::str(dev.attr("platform")).cast<std::string>();
-    if (platform != "cpu")
+    if (platform == "gpu" || platform == "cuda") {
         f.device = Device::cuda(dev.attr("id").cast<int>(), false);
+    } else if (platform != "cpu") {
+        f.unsupported = "jax device platform '" + platform + "' is not observed by MemScope";
+        return f;
+    }
     captureHostValues(f, options);
     return f;
 }

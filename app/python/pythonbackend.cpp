@@ -35,6 +35,18 @@ struct OutputSink
     OutputStream stream;
 };
 
+// Text for C++: UTF-8 with undecodable characters (lone surrogates) replaced,
+// so odd output or tracebacks never make a job fail.
+std::string utf8(py::handle text)
+{
+    PyObject *bytes = PyUnicode_AsEncodedString(text.ptr(), "utf-8", "replace");
+    if (!bytes) {
+        PyErr_Clear();
+        return "<undecodable text>";
+    }
+    return py::reinterpret_steal<py::bytes>(bytes).cast<std::string>();
+}
+
 HostBytes hostReader()
 {
     // Called on the interpreter thread with the GIL held, while every object in
@@ -92,6 +104,7 @@ PythonBackend::PythonBackend(Runtime &runtime, PythonBackendOptions options)
     m_moduleState.runtime = &m_runtime;
     m_moduleState.adapter = m_options.adapter;
     m_thread = std::thread([this] { threadMain(); });
+    m_interrupter = std::thread([this] { interrupterMain(); });
 }
 
 PythonBackend::~PythonBackend()
@@ -101,7 +114,13 @@ PythonBackend::~PythonBackend()
         m_quit = true;
         m_jobs.clear();
     }
-    interrupt();
+    interrupt(); // a running statement must end for the thread to stop
+    {
+        std::lock_guard lock(m_interruptMutex);
+        m_interrupterQuit = true;
+    }
+    m_interruptCv.notify_all();
+    m_interrupter.join(); // after delivering the interrupt, before Python is finalised
     m_wake.notify_all();
     m_thread.join();
 }
@@ -134,16 +153,29 @@ void PythonBackend::emitOutput(OutputStream stream, std::string_view text)
         std::fwrite(text.data(), 1, text.size(), stream == OutputStream::Stdout ? stdout : stderr);
 }
 
-void PythonBackend::post(Job job)
+void PythonBackend::post(Job job, Failure fail)
 {
     {
         std::lock_guard lock(m_mutex);
         if (m_quit)
             return;
         ++m_pending;
-        m_jobs.push_back(std::move(job));
+        m_jobs.emplace_back(std::move(job), std::move(fail));
     }
     m_wake.notify_one();
+}
+
+PythonBackend::Failure PythonBackend::failWith(Finished done)
+{
+    return [done](std::string message) {
+        ExecutionResult r;
+        r.status = ExecutionResult::Status::Error;
+        r.error = "MemScope internal error: " + message;
+        return std::function<void()>([done, r] {
+            if (done)
+                done(r);
+        });
+    };
 }
 
 void PythonBackend::interrupt()
@@ -151,13 +183,44 @@ void PythonBackend::interrupt()
     const std::uint64_t job = m_currentJob.load();
     if (job == 0)
         return;
-    // Waits for the GIL only until the running code's next switch interval
-    // (5 ms). Pending calls (Py_AddPendingCall) would not do: they run only on
-    // the thread CPython considers main, which need not be ours.
-    const PyGILState_STATE gil = PyGILState_Ensure();
-    if (m_currentJob.load() == job)
-        PyThreadState_SetAsyncExc(m_pythonThread, PyExc_KeyboardInterrupt);
-    PyGILState_Release(gil);
+    {
+        std::lock_guard lock(m_interruptMutex);
+        m_interruptRequest = job;
+    }
+    m_interruptCv.notify_one();
+}
+
+void PythonBackend::interrupterMain()
+{
+    std::unique_lock lock(m_interruptMutex);
+    for (;;) {
+        m_interruptCv.wait(lock, [this] { return m_interruptRequest != 0 || m_interrupterQuit; });
+        if (m_interruptRequest == 0)
+            return; // quit, nothing left to deliver
+        const std::uint64_t job = std::exchange(m_interruptRequest, 0);
+        lock.unlock();
+        // A job number is non-zero only while Python is initialised and running it.
+        if (m_currentJob.load() == job) {
+            // Waits for the GIL until the running code's next switch interval (5 ms),
+            // or until a C call holding it returns. Pending calls (Py_AddPendingCall)
+            // would not do: they run only on the thread CPython considers main.
+            const PyGILState_STATE gil = PyGILState_Ensure();
+            if (m_currentJob.load() == job)
+                PyThreadState_SetAsyncExc(m_pythonThread, PyExc_KeyboardInterrupt);
+            PyGILState_Release(gil);
+        }
+        lock.lock();
+    }
+}
+
+void PythonBackend::cancelInput()
+{
+    post(
+        [this] {
+            m_py->console.attr("resetbuffer")();
+            return std::function<void()>();
+        },
+        {});
 }
 
 void PythonBackend::threadMain()
@@ -197,8 +260,7 @@ void PythonBackend::threadMain()
         py::class_<OutputSink>(memscope, "_OutputSink")
             .def("write",
                  [](OutputSink &s, py::str text) {
-                     const auto str = text.cast<std::string>();
-                     s.emit(str);
+                     s.emit(utf8(text));
                      return py::len(text);
                  })
             .def("flush", [](OutputSink &) {})
@@ -241,13 +303,14 @@ void PythonBackend::threadMain()
     const bool usable = m_startError.empty();
     for (;;) {
         Job job;
+        Failure fail;
         {
             py::gil_scoped_release release; // other Python threads run while we wait
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_quit || !m_jobs.empty(); });
             if (m_quit)
                 break;
-            job = std::move(m_jobs.front());
+            std::tie(job, fail) = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
         std::function<void()> notify;
@@ -257,7 +320,14 @@ void PythonBackend::threadMain()
             try {
                 notify = job();
             } catch (const std::exception &e) {
-                emitOutput(OutputStream::Stderr, std::string("MemScope internal error: ") + e.what() + "\n");
+                // Never leave the caller waiting: it gets an error result.
+                const std::string message = e.what();
+                emitOutput(OutputStream::Stderr, "MemScope internal error: " + message + "\n");
+                try {
+                    m_py->console.attr("resetbuffer")();
+                } catch (const std::exception &) { }
+                if (fail)
+                    notify = fail(message);
             }
             m_currentJob = 0;
         }
@@ -276,28 +346,39 @@ void PythonBackend::threadMain()
     } catch (const std::exception &) {
         finalize = false;
     }
-    if (finalize)
+    if (finalize) {
         py::finalize_interpreter();
-    else
-        PyEval_SaveThread(); // leave the GIL to the remaining threads
+        return;
+    }
+    // Threads that go on must not reach this backend, which is about to go.
+    try {
+        py::module_ sys = py::module_::import("sys");
+        sys.attr("stdout") = sys.attr("__stdout__");
+        sys.attr("stderr") = sys.attr("__stderr__");
+        py::module_::import("memscope").attr("__dict__").attr("pop")("_state", py::none());
+    } catch (const std::exception &) { }
+    PyEval_SaveThread(); // leave the GIL to the remaining threads
 }
 
 ExecutionResult PythonBackend::resultOfLastStatement(const std::string &fallbackSource)
 {
     py::object console = m_py->console;
     const py::object source = console.attr("last_source");
-    ExecutionResult r = resultOfLastStatementFor(source.is_none() ? fallbackSource : source.cast<std::string>());
     const py::object error = console.attr("error");
+    const bool interrupted = console.attr("interrupted").cast<bool>();
+    ExecutionResult r = resultOfLastStatementFor(source.is_none() ? fallbackSource : utf8(source));
     if (!error.is_none()) {
-        r.error = error.cast<std::string>();
-        r.status = console.attr("interrupted").cast<bool>() ? ExecutionResult::Status::Interrupted
-                                                            : ExecutionResult::Status::Error;
+        r.error = utf8(error);
+        r.status = interrupted ? ExecutionResult::Status::Interrupted : ExecutionResult::Status::Error;
     }
     return r;
 }
 
 ExecutionResult PythonBackend::resultOfLastStatementFor(const std::string &statement)
 {
+    // User code is over: an interrupt from now on would only hit MemScope's own reading.
+    m_currentJob = 0;
+    PyThreadState_SetAsyncExc(m_pythonThread, nullptr);
     ExecutionResult r;
     r.source = statement;
     // The snapshot of the namespace after the statement.
@@ -320,110 +401,128 @@ ExecutionResult PythonBackend::resultOfLastStatementFor(const std::string &state
 
 void PythonBackend::push(std::string line, Finished done)
 {
-    post([this, line = std::move(line), done = std::move(done)] {
-        const auto started = Clock::now();
-        const bool more = m_py->console.attr("push_line")(line).cast<bool>();
-        ExecutionResult r;
-        if (more) {
-            r.status = ExecutionResult::Status::Incomplete;
-        } else if (m_py->console.attr("last_source").is_none() && m_py->console.attr("error").is_none()) {
-            r.snapshot = m_py->builder->latest(); // a blank line or a comment: nothing ran, no new step
-        } else {
-            r = resultOfLastStatement(line);
-        }
-        r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        return [done, r] {
-            if (done)
-                done(r);
-        };
-    });
+    Failure fail = failWith(done);
+    post(
+        [this, line = std::move(line), done = std::move(done)] {
+            const auto started = Clock::now();
+            const bool more = m_py->console.attr("push_line")(line).cast<bool>();
+            ExecutionResult r;
+            if (more) {
+                r.status = ExecutionResult::Status::Incomplete;
+            } else if (m_py->console.attr("last_source").is_none() && m_py->console.attr("error").is_none()) {
+                r.snapshot = m_py->builder->latest(); // a blank line or a comment: nothing ran, no new step
+            } else {
+                r = resultOfLastStatement(line);
+            }
+            r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+            return [done, r] {
+                if (done)
+                    done(r);
+            };
+        },
+        std::move(fail));
 }
 
 void PythonBackend::run(std::string source, std::string filename, Finished done)
 {
-    post([this, source = std::move(source), filename = std::move(filename), done = std::move(done)] {
-        const auto started = Clock::now();
-        m_py->console.attr("run_block")(source, filename);
-        ExecutionResult r = resultOfLastStatement(source);
-        r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        return [done, r] {
-            if (done)
-                done(r);
-        };
-    });
+    Failure fail = failWith(done);
+    post(
+        [this, source = std::move(source), filename = std::move(filename), done = std::move(done)] {
+            const auto started = Clock::now();
+            m_py->console.attr("run_block")(source, filename);
+            ExecutionResult r = resultOfLastStatement(source);
+            r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+            return [done, r] {
+                if (done)
+                    done(r);
+            };
+        },
+        std::move(fail));
 }
 
 void PythonBackend::runScript(std::string source, std::string filename, Finished eachStep,
                               std::function<void(bool, std::string)> allDone)
 {
-    post([this, source = std::move(source), filename = std::move(filename), eachStep = std::move(eachStep),
-          allDone = std::move(allDone)] {
-        std::vector<std::pair<int, std::string>> statements;
-        try {
-            for (py::handle item : m_py->consoleModule.attr("split_statements")(source, filename)) {
-                auto pair = item.cast<py::tuple>();
-                statements.emplace_back(pair[0].cast<int>(), pair[1].cast<std::string>());
-            }
-        } catch (py::error_already_set &e) {
-            // A syntax error anywhere: report it with file and line, run nothing.
-            const std::string text =
-                py::str("")
-                    .attr("join")(py::module_::import("traceback").attr("format_exception_only")(e.type(), e.value()))
-                    .cast<std::string>();
-            return std::function<void()>([allDone, text] {
-                if (allDone)
-                    allDone(false, text);
-            });
-        }
-        for (const auto &[line, statement] : statements) {
-            const auto started = Clock::now();
-            m_py->console.attr("run_block")(statement, filename, line);
-            ExecutionResult r = resultOfLastStatement(statement);
-            r.firstLine = line;
-            r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-            if (eachStep)
-                eachStep(r);
-            if (r.status != ExecutionResult::Status::Ok)
-                return std::function<void()>([allDone, error = r.error] {
-                    if (allDone)
-                        allDone(false, error);
-                });
-        }
-        return std::function<void()>([allDone] {
+    Failure fail = [allDone](std::string m) {
+        return std::function<void()>([allDone, m] {
             if (allDone)
-                allDone(true, {});
+                allDone(false, "MemScope internal error: " + m);
         });
-    });
+    };
+    post(
+        [this, source = std::move(source), filename = std::move(filename), eachStep = std::move(eachStep),
+         allDone = std::move(allDone)] {
+            std::vector<std::pair<int, std::string>> statements;
+            try {
+                for (py::handle item : m_py->consoleModule.attr("split_statements")(source, filename)) {
+                    auto pair = item.cast<py::tuple>();
+                    statements.emplace_back(pair[0].cast<int>(), pair[1].cast<std::string>());
+                }
+            } catch (py::error_already_set &e) {
+                // A syntax error anywhere: report it with file and line, run nothing.
+                const std::string text =
+                    py::str("")
+                        .attr("join")(
+                            py::module_::import("traceback").attr("format_exception_only")(e.type(), e.value()))
+                        .cast<std::string>();
+                return std::function<void()>([allDone, text] {
+                    if (allDone)
+                        allDone(false, text);
+                });
+            }
+            for (const auto &[line, statement] : statements) {
+                const auto started = Clock::now();
+                m_py->console.attr("run_block")(statement, filename, line);
+                ExecutionResult r = resultOfLastStatement(statement);
+                r.firstLine = line;
+                r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+                if (eachStep)
+                    eachStep(r);
+                if (r.status != ExecutionResult::Status::Ok)
+                    return std::function<void()>([allDone, error = r.error] {
+                        if (allDone)
+                            allDone(false, error);
+                    });
+            }
+            return std::function<void()>([allDone] {
+                if (allDone)
+                    allDone(true, {});
+            });
+        },
+        std::move(fail));
 }
 
 void PythonBackend::writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
                                  Finished done)
 {
-    post([this, objectId, flatIndex, text = std::move(text), force, done = std::move(done)] {
-        ExecutionResult r;
-        const std::shared_ptr<const Snapshot> latest = m_py->builder->latest();
-        const MemoryFact *fact = nullptr;
-        if (latest)
-            for (const MemoryFact &f : latest->facts)
-                if (f.objectId == objectId)
-                    fact = &f;
-        try {
-            if (!fact)
-                throw Error(ErrorCode::InvalidArgument, "that object is no longer in the namespace");
-            r.source = "edit " + fact->label() +
-                shapeText(Layout {fact->dtype, 0, fact->shape, fact->strides}.unravel(flatIndex)) + " = " + text;
-            writeFactElement(*fact, flatIndex, text, force);
-            r = resultOfLastStatementFor(r.source);
-        } catch (const Error &e) {
-            r.status = ExecutionResult::Status::Error;
-            r.error = e.what();
-            r.snapshot = latest;
-        }
-        return [done, r] {
-            if (done)
-                done(r);
-        };
-    });
+    Failure fail = failWith(done);
+    post(
+        [this, objectId, flatIndex, text = std::move(text), force, done = std::move(done)] {
+            ExecutionResult r;
+            const std::shared_ptr<const Snapshot> latest = m_py->builder->latest();
+            const MemoryFact *fact = nullptr;
+            if (latest)
+                for (const MemoryFact &f : latest->facts)
+                    if (f.objectId == objectId)
+                        fact = &f;
+            try {
+                if (!fact)
+                    throw Error(ErrorCode::InvalidArgument, "that object is no longer in the namespace");
+                r.source = "edit " + fact->label() +
+                    shapeText(Layout {fact->dtype, 0, fact->shape, fact->strides}.unravel(flatIndex)) + " = " + text;
+                writeFactElement(*fact, flatIndex, text, force);
+                r = resultOfLastStatementFor(r.source);
+            } catch (const Error &e) {
+                r.status = ExecutionResult::Status::Error;
+                r.error = e.what();
+                r.snapshot = latest;
+            }
+            return [done, r] {
+                if (done)
+                    done(r);
+            };
+        },
+        std::move(fail));
 }
 
 void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex, const std::string &text, bool force)
@@ -449,59 +548,75 @@ void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex
 
 void PythonBackend::readElements(std::uint64_t objectId, std::int64_t first, std::int64_t count, ElementsRead done)
 {
-    post([this, objectId, first, count, done = std::move(done)] {
-        std::vector<std::byte> bytes;
-        std::string error;
-        const std::shared_ptr<const Snapshot> latest = m_py->builder->latest();
-        const MemoryFact *fact = nullptr;
-        if (latest)
-            for (const MemoryFact &f : latest->facts)
-                if (f.objectId == objectId && f.isSupported())
-                    fact = &f;
-        if (!fact) {
-            error = "that object is no longer in the namespace";
-        } else {
-            // Alive: held by the snapshot's references; we hold the GIL.
-            const Layout layout {fact->dtype, 0, fact->shape, fact->strides};
-            const std::int64_t end = std::min(first + count, layout.numel());
-            const auto item = static_cast<std::size_t>(fact->itemSize());
-            bytes.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, end - first)) * item);
-            auto backend = fact->device.isCpu() ? nullptr : m_runtime.backend(fact->device);
-            try {
-                for (std::int64_t e = first; e < end; ++e) {
-                    const Address at = fact->data + static_cast<Address>(layout.flatOffset(e));
-                    std::byte *dst = bytes.data() + static_cast<std::size_t>(e - first) * item;
-                    if (backend)
-                        backend->copyToHost(dst, at, item);
-                    else
-                        std::memcpy(dst, reinterpret_cast<const void *>(at), item);
-                }
-            } catch (const std::exception &e) {
-                bytes.clear();
-                error = e.what();
-            }
-        }
-        return [done, bytes = std::move(bytes), error]() mutable {
+    Failure fail = [done](std::string m) {
+        return std::function<void()>([done, m] {
             if (done)
-                done(std::move(bytes), error);
-        };
-    });
+                done({}, m);
+        });
+    };
+    post(
+        [this, objectId, first, count, done = std::move(done)] {
+            std::vector<std::byte> bytes;
+            std::string error;
+            const std::shared_ptr<const Snapshot> latest = m_py->builder->latest();
+            const MemoryFact *fact = nullptr;
+            if (latest)
+                for (const MemoryFact &f : latest->facts)
+                    if (f.objectId == objectId && f.isSupported())
+                        fact = &f;
+            if (!fact) {
+                error = "that object is no longer in the namespace";
+            } else {
+                // Alive: held by the snapshot's references; we hold the GIL.
+                const Layout layout {fact->dtype, 0, fact->shape, fact->strides};
+                const std::int64_t end = std::min(first + count, layout.numel());
+                const auto item = static_cast<std::size_t>(fact->itemSize());
+                bytes.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, end - first)) * item);
+                auto backend = fact->device.isCpu() ? nullptr : m_runtime.backend(fact->device);
+                try {
+                    for (std::int64_t e = first; e < end; ++e) {
+                        const Address at = fact->data + static_cast<Address>(layout.flatOffset(e));
+                        std::byte *dst = bytes.data() + static_cast<std::size_t>(e - first) * item;
+                        if (backend)
+                            backend->copyToHost(dst, at, item);
+                        else
+                            std::memcpy(dst, reinterpret_cast<const void *>(at), item);
+                    }
+                } catch (const std::exception &e) {
+                    bytes.clear();
+                    error = e.what();
+                }
+            }
+            return [done, bytes = std::move(bytes), error]() mutable {
+                if (done)
+                    done(std::move(bytes), error);
+            };
+        },
+        std::move(fail));
 }
 
 void PythonBackend::describeEnvironment(std::function<void(std::string)> done)
 {
-    post([this, done = std::move(done)] {
-        std::string text;
-        try {
-            text = m_py->consoleModule.attr("versions")().cast<std::string>();
-        } catch (const std::exception &e) {
-            text = std::string("versions unavailable: ") + e.what();
-        }
-        return [done, text] {
+    Failure fail = [done](std::string m) {
+        return std::function<void()>([done, m] {
             if (done)
-                done(text);
-        };
-    });
+                done("versions unavailable: " + m);
+        });
+    };
+    post(
+        [this, done = std::move(done)] {
+            std::string text;
+            try {
+                text = m_py->consoleModule.attr("versions")().cast<std::string>();
+            } catch (const std::exception &e) {
+                text = std::string("versions unavailable: ") + e.what();
+            }
+            return [done, text] {
+                if (done)
+                    done(text);
+            };
+        },
+        std::move(fail));
 }
 
 void PythonBackend::complete(std::string text, Completions done)
@@ -511,16 +626,24 @@ void PythonBackend::complete(std::string text, Completions done)
             done({});
         return;
     }
-    post([this, text = std::move(text), done = std::move(done)] {
-        std::vector<std::string> out;
-        try {
-            out = m_py->console.attr("complete")(text).cast<std::vector<std::string>>();
-        } catch (const std::exception &) { }
-        return [done, out = std::move(out)]() mutable {
+    Failure fail = [done](std::string) {
+        return std::function<void()>([done] {
             if (done)
-                done(std::move(out));
-        };
-    });
+                done({});
+        });
+    };
+    post(
+        [this, text = std::move(text), done = std::move(done)] {
+            std::vector<std::string> out;
+            try {
+                out = m_py->console.attr("complete")(text).cast<std::vector<std::string>>();
+            } catch (const std::exception &) { }
+            return [done, out = std::move(out)]() mutable {
+                if (done)
+                    done(std::move(out));
+            };
+        },
+        std::move(fail));
 }
 
 } // namespace memscope::python

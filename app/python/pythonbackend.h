@@ -61,6 +61,7 @@ public:
     void describeEnvironment(std::function<void(std::string)> done) override;
     void readElements(std::uint64_t objectId, std::int64_t first, std::int64_t count, ElementsRead done) override;
     void interrupt() override;
+    void cancelInput() override;
     bool isBusy() const override { return m_pending.load() > 0; }
 
     /// "" when `executable` runs and is the Python version MemScope was built
@@ -73,9 +74,13 @@ private:
     /// Runs on the interpreter thread; returns what to tell the caller, which
     /// runs after the backend is idle again.
     using Job = std::function<std::function<void()>()>;
+    /// What to tell the caller when a job fails with an exception (never silence).
+    using Failure = std::function<std::function<void()>(std::string message)>;
+    static Failure failWith(Finished done);
 
     void threadMain();
-    void post(Job job);
+    void interrupterMain();
+    void post(Job job, Failure fail);
     void emitOutput(engine::OutputStream stream, std::string_view text);
     engine::ExecutionResult resultOfLastStatement(const std::string &fallbackSource);
     /// Status Ok, the given statement, and a fresh snapshot of the namespace.
@@ -89,7 +94,7 @@ private:
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<Job> m_jobs;
+    std::deque<std::pair<Job, Failure>> m_jobs;
     bool m_quit = false;
     bool m_started = false;
     std::string m_startError;
@@ -103,6 +108,14 @@ private:
     std::atomic<std::uint64_t> m_currentJob {0};
     std::uint64_t m_jobCounter = 0;
     unsigned long m_pythonThread = 0; ///< PyThread ident of the interpreter thread
+
+    // Interrupts are delivered from a thread of their own: taking the GIL can
+    // take as long as a C call that holds it, and the GUI must not wait.
+    std::thread m_interrupter;
+    std::mutex m_interruptMutex;
+    std::condition_variable m_interruptCv;
+    std::uint64_t m_interruptRequest = 0;
+    bool m_interrupterQuit = false;
 
     std::unique_ptr<PyState> m_py; // touched only on the interpreter thread
 };

@@ -353,6 +353,14 @@ extern "C" int getBuffer(PyObject *obj, Py_buffer *view, int flags)
                                    " cannot be exported as a host buffer; call .to('cpu') first");
         if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && t.readOnly())
             throw py::buffer_error("writable buffer requested for a read-only tensor");
+        // Contiguity the consumer asks for must hold: it will read `len` bytes from `buf`.
+        const bool cOrder = t.layout().isCContiguous();
+        const bool fOrder = engine::transpose(t.layout()).isCContiguous();
+        if (((flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS && !cOrder) ||
+            ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS && !fOrder) ||
+            ((flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS && !cOrder && !fOrder) ||
+            ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !cOrder))
+            throw py::buffer_error("the tensor is not contiguous in the order the buffer request needs");
         auto *info = new py::buffer_info(reinterpret_cast<void *>(t.data()), t.layout().itemSize(), formatOf(t.dtype()),
                                          t.layout().ndim(), t.shape(), t.strides(), t.readOnly());
         view->obj = obj;
@@ -364,15 +372,12 @@ extern "C" int getBuffer(PyObject *obj, Py_buffer *view, int flags)
         view->ndim = 1;
         if ((flags & PyBUF_FORMAT) == PyBUF_FORMAT)
             view->format = const_cast<char *>(info->format.c_str());
-        if ((flags & PyBUF_STRIDES) == PyBUF_STRIDES) {
+        if ((flags & PyBUF_ND) == PyBUF_ND) { // shape with ND; strides only when asked (C order otherwise)
             view->ndim = static_cast<int>(info->ndim);
-            view->strides = info->strides.data();
             view->shape = info->shape.data();
-        } else if (!t.layout().isCContiguous()) {
-            delete info;
-            view->obj = nullptr;
-            throw py::buffer_error("the tensor is not contiguous; a strided buffer request is needed");
         }
+        if ((flags & PyBUF_STRIDES) == PyBUF_STRIDES)
+            view->strides = info->strides.data();
         Py_INCREF(obj);
         return 0;
     } catch (py::error_already_set &e) {

@@ -216,11 +216,23 @@ private Q_SLOTS:
         QVERIFY(m_window->console()->toPlainText().contains(QStringLiteral("KeyboardInterrupt")));
     }
 
+    void ctrlCAtAContinuationPromptCancelsTheBlock()
+    {
+        m_window->console()->submitInput(QStringLiteral("while True:"));
+        QTRY_VERIFY(m_window->console()->isIdle());
+        QVERIFY(m_window->console()->toPlainText().endsWith(QStringLiteral("... ")));
+        QTest::keyClick(m_window->console(), Qt::Key_C, Qt::ControlModifier);
+        QVERIFY(m_window->console()->toPlainText().endsWith(QStringLiteral("^C\n>>> ")));
+        type("after_cancel = 2"); // runs at once: the loop was dropped, not run
+        QVERIFY(!m_window->session()->isBusy());
+        QVERIFY(!m_window->console()->toPlainText().contains(QStringLiteral("KeyboardInterrupt\n>>> after_cancel")));
+    }
+
     void historyIsPersistedAndBrowsable()
     {
         ui::ConsoleWidget *console = m_window->console();
         QTest::keyClick(console, Qt::Key_Up);
-        QCOMPARE(console->inputText(), QStringLiteral("while True: pass"));
+        QCOMPARE(console->inputText(), QStringLiteral("after_cancel = 2"));
         QTest::keyClick(console, Qt::Key_Down);
         QCOMPARE(console->inputText(), QString());
         QVERIFY(QSettings()

@@ -125,3 +125,15 @@ def test_inspect_reports_memory_facts():
     assert f["extent"] == (t.data_ptr(), t.data_ptr() + 8)
     with pytest.raises(TypeError, match="cannot see the memory of a list"):
         memscope.inspect([1, 2])
+
+
+def test_buffer_requests_respect_contiguity():
+    import hashlib
+    t = memscope.tensor([[1, 2, 3, 4], [5, 6, 7, 8]], dtype="int32")
+    assert hashlib.sha256(t).hexdigest() == hashlib.sha256(np.asarray(t).tobytes()).hexdigest()
+    strided = t[:, ::2]
+    with pytest.raises(BufferError, match="contiguous"):
+        hashlib.sha256(strided)  # a simple (contiguous) request: refused, never misread
+    view = memoryview(strided)  # a strided request is fine
+    assert view.shape == (2, 2) and view.strides == (16, 8)
+    assert view.tolist() == [[1, 3], [5, 7]]

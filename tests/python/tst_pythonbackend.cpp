@@ -133,6 +133,39 @@ private Q_SLOTS:
         QVERIFY2(ms < 200, qPrintable(QString::number(ms)));
     }
 
+    void interruptNeverWaitsForACallHoldingTheGil()
+    {
+        // sum() over a range runs in C, holding the GIL, checking no interrupt.
+        auto promise = std::make_shared<std::promise<engine::ExecutionResult>>();
+        auto future = promise->get_future();
+        m_backend->push("sum(range(3 * 10**8))",
+                        [promise](const engine::ExecutionResult &r) { promise->set_value(r); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        QVERIFY(m_backend->isBusy());
+        m_backend->interrupt();
+        QVERIFY(m_backend->isBusy()); // returned while the C call still holds the GIL
+        QCOMPARE(future.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+        const auto r = future.get();
+        QVERIFY(r.status == Status::Interrupted || r.status == Status::Ok);
+    }
+
+    void undecodableTextNeverStallsTheConsole()
+    {
+        const auto r = runStatement(*m_backend, "raise ValueError('\\udc80 lone surrogate')");
+        QCOMPARE(r.status, Status::Error);
+        QVERIFY2(r.error.find("ValueError") != std::string::npos, r.error.c_str());
+        QCOMPARE(runStatement(*m_backend, "print('\\udc80')").status, Status::Ok);
+    }
+
+    void cancelledBlockDoesNotRun()
+    {
+        QCOMPARE(pushLine(*m_backend, "while True:")->status, Status::Incomplete);
+        QCOMPARE(pushLine(*m_backend, "    pass")->status, Status::Incomplete);
+        m_backend->cancelInput();
+        const auto r = runStatement(*m_backend, "after_cancel = 1"); // would hang if the loop had run
+        QCOMPARE(r.status, Status::Ok);
+    }
+
     void interruptWhenIdleDoesNothing()
     {
         m_backend->interrupt();

@@ -343,14 +343,15 @@ void ConsoleWidget::keyPressEvent(QKeyEvent *event)
         } else if (m_running) {
             m_session->interrupt();
         } else if (m_promptShown) {
-            // Cancel the current input, as a terminal does.
+            // Cancel the current input (and an unfinished block), as a terminal does.
             moveCursor(QTextCursor::End);
             insertPlainText(QStringLiteral("^C"));
             m_promptShown = false;
-            m_continuation = false;
             m_pendingLines.clear();
-            if (m_session)
-                m_session->submitLine(QString()); // closes an open block in Python's buffer
+            if (m_continuation && m_session)
+                m_session->cancelInput(); // Python forgets the block's lines; nothing runs
+            m_continuation = false;
+            showPrompt();
         }
         return;
     }

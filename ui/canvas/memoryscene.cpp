@@ -3,6 +3,7 @@
 
 #include "engine/scalar.h"
 #include "ui/canvas/cellitem.h"
+#include "ui/canvas/variableitem.h"
 #include "ui/models/objectsmodel.h"
 
 #include <QFont>
@@ -272,6 +273,8 @@ void MemoryScene::rebuild()
 
     QList<QGraphicsRectItem *> flashing;
     const QFont cellFont = monoFont(11);
+    const QFont nameFont = monoFont(13, true);
+    const QFont smallFont = uiFont(9);
     const QFont offsetFont = monoFont(8);
 
     // --- Caption.
@@ -432,23 +435,23 @@ void MemoryScene::rebuild()
                 const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
                 const QRectF box(kVarX, vy, kVarW, kVarH);
                 const bool selected = f.objectId == m_selected;
-                auto *b = addRect(box, QPen(color, selected ? 4.0 : 2.5), c.boxBackground);
-                b->setData(kKindKey, static_cast<int>(ItemKind::Variable));
-                b->setData(kFactKey, QVariantList {fi});
-                b->setData(kGroupKey, r.group);
-                b->setData(kTextKey, QString::fromStdString(f.label()));
-                auto *name = placeText(this, namesString(f), monoFont(13, true), c.text, {kVarX + 10, vy + 6});
-                const qreal nameRight = kVarX + 10 + name->boundingRect().width() + 10;
-                placeText(this, frameworkLabel(f.framework) + (f.readOnly ? tr(" · read-only 🔒") : QString()),
-                          uiFont(9), color, {nameRight, vy + 9});
                 QString detail = tr("%1 %2 strides %3")
                                      .arg(QString::fromLatin1(numpyName(f.dtype).data()), shapeString(f.shape),
                                           shapeString(f.strides));
                 if (!f.device.isCpu())
                     detail += QStringLiteral(" · ") + QString::fromStdString(f.device.toString());
-                auto *d = placeText(this, detail, uiFont(9), c.mutedText, {kVarX + 10, vy + 33});
-                if (d->boundingRect().width() > kVarW - 16)
-                    d->setScale((kVarW - 16) / d->boundingRect().width());
+                auto *b = new VariableItem(
+                    box,
+                    {namesString(f), frameworkLabel(f.framework) + (f.readOnly ? tr(" · read-only 🔒") : QString()),
+                     detail},
+                    nameFont, smallFont, c.text, color, c.mutedText);
+                b->setPen(QPen(color, selected ? 4.0 : 2.5));
+                b->setBrush(c.boxBackground);
+                addItem(b);
+                b->setData(kKindKey, static_cast<int>(ItemKind::Variable));
+                b->setData(kFactKey, QVariantList {fi});
+                b->setData(kGroupKey, r.group);
+                b->setData(kTextKey, QString::fromStdString(f.label()));
                 const auto [lo, hi] = f.extent();
                 b->setToolTip(tr("%1\n%2 … %3 (%4)\nbuf %5 + 0x%6%7")
                                   .arg(namesString(f), hex(lo), hex(hi), QLocale().formattedDataSize(f.nbytes()))
@@ -581,8 +584,8 @@ void MemoryScene::rebuild()
 
     // Lanes as wide as the widest thing in them (and the same width each).
     qreal right = kLaneX + 400;
-    for (QGraphicsItem *i : items())
-        if (i->zValue() > -10)
+    for (QGraphicsItem *i : items(Qt::AscendingOrder))
+        if (i->zValue() > -10 && !i->parentItem())
             right = std::max(right, i->sceneBoundingRect().right());
     for (QGraphicsRectItem *lane : lanes) {
         QRectF r = lane->rect();

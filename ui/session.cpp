@@ -58,18 +58,27 @@ void Session::flushOutput()
         Q_EMIT outputAvailable(Stream::Stderr, err);
 }
 
+void Session::onGui(QPointer<Session> guard, std::function<void(Session &)> f)
+{
+    // Posted to the application object, which outlives every session; the
+    // guard (made on the GUI thread when the request was sent) tells whether
+    // this session still exists when the event runs.
+    QMetaObject::invokeMethod(
+        QCoreApplication::instance(),
+        [guard, f = std::move(f)] {
+            if (guard)
+                f(*guard);
+        },
+        Qt::QueuedConnection);
+}
+
 engine::ScriptBackend::Finished Session::onGuiThread(std::function<void(const engine::ExecutionResult &)> f)
 {
     return [guard = QPointer<Session>(this), f = std::move(f)](const engine::ExecutionResult &r) {
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [guard, f, r] {
-                if (!guard)
-                    return;
-                guard->flushOutput(); // the statement's output comes before its result
-                f(r);
-            },
-            Qt::QueuedConnection);
+        onGui(guard, [f, r](Session &s) {
+            s.flushOutput(); // the statement's output comes before its result
+            f(r);
+        });
     };
 }
 
@@ -136,13 +145,7 @@ void Session::requestCompletions(const QString &textBeforeCursor)
                             QStringList list;
                             for (const auto &i : items)
                                 list << QString::fromStdString(i);
-                            QMetaObject::invokeMethod(
-                                QCoreApplication::instance(),
-                                [guard, list] {
-                                    if (guard)
-                                        Q_EMIT guard->completionsAvailable(list);
-                                },
-                                Qt::QueuedConnection);
+                            onGui(guard, [list](Session &s) { Q_EMIT s.completionsAvailable(list); });
                         });
 }
 
@@ -162,10 +165,6 @@ void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QStri
                             }));
 }
 
-} // namespace memscope::ui
-
-namespace memscope::ui {
-
 void Session::readElements(std::uint64_t objectId, qint64 first, qint64 count)
 {
     if (!m_backend)
@@ -174,13 +173,7 @@ void Session::readElements(std::uint64_t objectId, qint64 first, qint64 count)
         objectId, first, count,
         [guard = QPointer<Session>(this), objectId, first](std::vector<std::byte> bytes, std::string) {
             QByteArray data(reinterpret_cast<const char *>(bytes.data()), static_cast<qsizetype>(bytes.size()));
-            QMetaObject::invokeMethod(
-                QCoreApplication::instance(),
-                [guard, objectId, first, data] {
-                    if (guard)
-                        Q_EMIT guard->elementsAvailable(objectId, first, data);
-                },
-                Qt::QueuedConnection);
+            onGui(guard, [objectId, first, data](Session &s) { Q_EMIT s.elementsAvailable(objectId, first, data); });
         });
 }
 
@@ -192,13 +185,7 @@ void Session::requestEnvironment()
     }
     m_backend->describeEnvironment([guard = QPointer<Session>(this)](std::string text) {
         const QString t = QString::fromStdString(text);
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [guard, t] {
-                if (guard)
-                    Q_EMIT guard->environmentAvailable(t);
-            },
-            Qt::QueuedConnection);
+        onGui(guard, [t](Session &s) { Q_EMIT s.environmentAvailable(t); });
     });
 }
 

@@ -7,6 +7,7 @@
 #endif
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -64,6 +65,8 @@ private:
     void setBusy(bool busy);
     void deliver(const engine::ExecutionResult &result);
     void flushOutput();
+    /// Runs `f` on the GUI thread if the session still exists then.
+    static void onGui(QPointer<Session> guard, std::function<void(Session &)> f);
     engine::ScriptBackend::Finished onGuiThread(std::function<void(const engine::ExecutionResult &)> f);
 
     engine::ScriptBackend *m_backend;

@@ -93,11 +93,18 @@ std::optional<DType> numpyDType(py::handle dtype, std::string &why)
     }
 }
 
-// Facts of anything with a NumPy __array_interface__ (an ndarray, or the
-// zero-copy view of a TensorFlow CPU tensor).
-void fillFromArrayInterface(MemoryFact &f, py::handle array)
+MemoryFact startFact(Framework framework, py::handle obj)
 {
-    py::dict ai = array.attr("__array_interface__");
+    MemoryFact f;
+    f.framework = framework;
+    f.typeName = typeNameOf(obj);
+    return f;
+}
+
+// Pointer, read-only flag, shape and strides from an array-interface dict
+// (__array_interface__ or __cuda_array_interface__: the same fields, version 3).
+void fillFromInterface(MemoryFact &f, py::dict ai)
+{
     py::tuple data = ai["data"];
     f.data = data[0].cast<Address>();
     f.readOnly = data[1].cast<bool>();
@@ -108,9 +115,7 @@ void fillFromArrayInterface(MemoryFact &f, py::handle array)
 
 MemoryFact numpyFact(py::handle a, const AdapterOptions &options)
 {
-    MemoryFact f;
-    f.framework = Framework::NumPy;
-    f.typeName = typeNameOf(a);
+    MemoryFact f = startFact(Framework::NumPy, a);
     std::string why;
     const auto dtype = numpyDType(a.attr("dtype"), why);
     if (!dtype) {
@@ -118,7 +123,7 @@ MemoryFact numpyFact(py::handle a, const AdapterOptions &options)
         return f;
     }
     f.dtype = *dtype;
-    fillFromArrayInterface(f, a);
+    fillFromInterface(f, a.attr("__array_interface__"));
     // The allocation: the root of the base chain, when that root owns its data.
     py::object root = py::reinterpret_borrow<py::object>(a);
     py::object np = loadedModule("numpy");
@@ -134,9 +139,7 @@ MemoryFact numpyFact(py::handle a, const AdapterOptions &options)
 
 MemoryFact torchFact(py::handle t, const AdapterOptions &options)
 {
-    MemoryFact f;
-    f.framework = Framework::Torch;
-    f.typeName = typeNameOf(t);
+    MemoryFact f = startFact(Framework::Torch, t);
     const auto layout = py::str(t.attr("layout")).cast<std::string>();
     if (layout != "torch.strided") {
         f.unsupported = layout + " tensors have no single strided buffer";
@@ -188,9 +191,7 @@ MemoryFact torchFact(py::handle t, const AdapterOptions &options)
 
 MemoryFact tensorflowFact(py::handle t, const AdapterOptions &options)
 {
-    MemoryFact f;
-    f.framework = Framework::TensorFlow;
-    f.typeName = typeNameOf(t);
+    MemoryFact f = startFact(Framework::TensorFlow, t);
     f.readOnly = true; // TensorFlow tensors are immutable
     f.flags.push_back("immutable");
     const auto dtypeName = py::str(t.attr("dtype").attr("name")).cast<std::string>();
@@ -204,7 +205,7 @@ MemoryFact tensorflowFact(py::handle t, const AdapterOptions &options)
     if (device.find("GPU") == std::string::npos && device.find("CPU") != std::string::npos) {
         // np.asarray(t) is a zero-copy, read-only view through the buffer protocol.
         py::object view = loadedModule("numpy").attr("asarray")(t);
-        fillFromArrayInterface(f, view);
+        fillFromInterface(f, view.attr("__array_interface__"));
         f.readOnly = true;
         captureHostValues(f, options);
         return f;
@@ -222,9 +223,7 @@ MemoryFact tensorflowFact(py::handle t, const AdapterOptions &options)
 
 MemoryFact cudaArrayInterfaceFact(py::handle x, Framework framework, const AdapterOptions &)
 {
-    MemoryFact f;
-    f.framework = framework;
-    f.typeName = typeNameOf(x);
+    MemoryFact f = startFact(framework, x);
     py::dict cai = x.attr("__cuda_array_interface__");
     std::string why;
     const auto dtype = numpyDType(loadedModule("numpy").attr("dtype")(cai["typestr"]), why);
@@ -233,21 +232,14 @@ MemoryFact cudaArrayInterfaceFact(py::handle x, Framework framework, const Adapt
         return f;
     }
     f.dtype = *dtype;
-    py::tuple data = cai["data"];
-    f.data = data[0].cast<Address>();
-    f.readOnly = data[1].cast<bool>();
-    f.shape = toInts(cai["shape"]);
-    const py::object strides = cai.contains("strides") ? py::object(cai["strides"]) : py::none();
-    f.strides = strides.is_none() ? contiguousStrides(f.shape, f.dtype) : toInts(strides);
+    fillFromInterface(f, cai);
     f.device = Device::cuda(py::hasattr(x, "device") ? x.attr("device").attr("id").cast<int>() : 0, false);
     return f;
 }
 
 MemoryFact jaxFact(py::handle x, const AdapterOptions &options)
 {
-    MemoryFact f;
-    f.framework = Framework::Jax;
-    f.typeName = typeNameOf(x);
+    MemoryFact f = startFact(Framework::Jax, x);
     f.readOnly = true; // jax arrays are immutable
     std::string why;
     const auto dtype = numpyDType(x.attr("dtype"), why);

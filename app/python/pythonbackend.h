@@ -85,6 +85,7 @@ private:
     engine::ExecutionResult resultOfLastStatement(const std::string &fallbackSource);
     /// Status Ok, the given statement, and a fresh snapshot of the namespace.
     engine::ExecutionResult resultOfLastStatementFor(const std::string &statement);
+    std::shared_ptr<const engine::Snapshot> latestSnapshot() const; ///< interpreter thread only
     void writeFactElement(const engine::MemoryFact &fact, std::int64_t flatIndex, const std::string &text, bool force);
 
     engine::Runtime &m_runtime;

@@ -12,6 +12,7 @@
 #include "ui/theme.h"
 
 #include <QFile>
+#include <QStringDecoder>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -58,8 +59,9 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(
         QStringLiteral("Shows which arrays and tensors share memory.\n\n"
                        "Commands:\n"
-                       "  run SCRIPT.py [--json]   run a script statement by statement and print, per step,\n"
-                       "                           the objects, their observed relations and the copy traffic"));
+                       "  run SCRIPT.py [ARG...] [--json]   run a script as `python SCRIPT.py ARG...` would, statement\n"
+                       "                           by statement, and print per step the objects, their observed\n"
+                       "                           relations and the copy traffic (script options go after --)"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
@@ -79,7 +81,8 @@ int main(int argc, char **argv)
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark."),
                                    QStringLiteral("theme"));
     parser.addOptions({devices, screenshot, noCuda, json, python, script, theme});
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"), QStringLiteral("[run SCRIPT.py]"));
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
+                                 QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
 
     try {
@@ -90,11 +93,17 @@ int main(int argc, char **argv)
             return printDevices(runtime);
         const QStringList args = parser.positionalArguments();
         if (!args.isEmpty() && args.first() == QLatin1String("run")) {
-            if (args.size() != 2) {
-                std::fprintf(stderr, "memscope: usage: memscope run SCRIPT.py [--json] [--python PATH]\n");
+            if (args.size() < 2) {
+                std::fprintf(stderr, "memscope: usage: memscope run SCRIPT.py [ARG...] [--json] [--python PATH] "
+                                     "(arguments starting with - go after --)\n");
                 return 2;
             }
-            return memscope::app::runScriptCommand(runtime, args.at(1), parser.isSet(json), parser.value(python));
+            memscope::app::RunOptions run;
+            run.script = args.at(1);
+            run.arguments = args.mid(2);
+            run.json = parser.isSet(json);
+            run.python = parser.value(python);
+            return memscope::app::runScriptCommand(runtime, run);
         }
         if (!args.isEmpty()) {
             std::fprintf(stderr, "memscope: unknown command '%s' (see memscope --help)\n", qPrintable(args.first()));
@@ -121,12 +130,22 @@ int main(int argc, char **argv)
         }
         window.show();
         if (parser.isSet(script)) {
+            // Typed into the console line by line, as a person would; a final
+            // blank line closes a block the file leaves open.
             QFile f(parser.value(script));
             if (!f.open(QIODevice::ReadOnly)) {
                 std::fprintf(stderr, "memscope: cannot read %s\n", qPrintable(parser.value(script)));
                 return 2;
             }
-            window.console()->submitInput(QString::fromUtf8(f.readAll()).trimmed());
+            QStringDecoder utf8(QStringDecoder::Utf8);
+            QString text = utf8(f.read(qint64 {64} << 20));
+            if (utf8.hasError()) {
+                std::fprintf(stderr, "memscope: %s is not UTF-8 text\n", qPrintable(parser.value(script)));
+                return 2;
+            }
+            while (!text.isEmpty() && text.back().isSpace())
+                text.chop(1);
+            window.console()->submitInput(text + QLatin1Char('\n'));
         }
         if (parser.isSet(screenshot)) {
             // Once the console is idle (the script, if any, has run), grab the window.

@@ -12,13 +12,16 @@
 
 #include <cstdio>
 #include <future>
-#include <mutex>
 
 using namespace memscope::engine;
 
 namespace memscope::app {
 
 namespace {
+
+// A script larger than this is refused before it is read whole (`memscope
+// run /dev/zero` must not eat the machine's memory).
+constexpr qint64 kMaxScriptBytes = qint64 {64} << 20;
 
 void print(FILE *stream, const QString &text)
 {
@@ -34,92 +37,123 @@ QString firstLine(const std::string &statement)
     return nl < 0 ? s : s.left(nl) + QStringLiteral(" ...");
 }
 
-} // namespace
+QString where(const Step &step)
+{
+    return step.range.column > 0 ? QStringLiteral("line %1, col %2").arg(step.range.line).arg(step.range.column + 1)
+                                 : QStringLiteral("line %1").arg(step.range.line);
+}
 
-int runScriptCommand(Runtime &runtime, const QString &path, bool json, const QString &python)
+QJsonObject stepToJson(const Step &step)
+{
+    QJsonObject o = step.snapshot ? snapshotToJson(*step.snapshot) : QJsonObject();
+    o[QStringLiteral("line")] = step.range.line;
+    o[QStringLiteral("range")] =
+        QJsonArray {step.range.line, step.range.column, step.range.endLine, step.range.endColumn};
+    o[QStringLiteral("statement")] = QString::fromStdString(step.code);
+    o[QStringLiteral("status")] = QString::fromLatin1(stepStatusName(step.status).data());
+    o[QStringLiteral("seconds")] = step.seconds;
+    if (!step.error.empty())
+        o[QStringLiteral("error")] = QString::fromStdString(step.error);
+    if (step.status == Step::Status::Exited)
+        o[QStringLiteral("exit_code")] = step.exitCode;
+    o[QStringLiteral("output")] = QString::fromStdString(step.output);
+    if (step.outputAbridged)
+        o[QStringLiteral("output_abridged")] = true;
+    return o;
+}
+
+// The script's bytes, or an error message.
+std::pair<QByteArray, QString> readScript(const QString &path)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        print(stderr, QStringLiteral("memscope run: cannot read %1: %2\n").arg(path, file.errorString()));
+    if (QFileInfo(path).isDir())
+        return {{}, QStringLiteral("%1 is a folder, not a script").arg(path)};
+    if (!file.open(QIODevice::ReadOnly))
+        return {{}, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
+    QByteArray bytes = file.read(kMaxScriptBytes + 1);
+    if (bytes.size() > kMaxScriptBytes)
+        return {{}, QStringLiteral("%1 is larger than %2 MiB; that is no script").arg(path).arg(kMaxScriptBytes >> 20)};
+    return {bytes, {}};
+}
+
+} // namespace
+
+int runScriptCommand(Runtime &runtime, const RunOptions &options)
+{
+    const QString &path = options.script;
+    const auto [bytes, problem] = readScript(path);
+    if (!problem.isEmpty()) {
+        print(stderr, QStringLiteral("memscope run: %1\n").arg(problem));
         return 2;
     }
-    const std::string source = file.readAll().toStdString();
 
-    // Declared before the backend, so they outlive it: output written while
-    // the interpreter shuts down still finds them.
-    std::mutex outputMutex;
-    QString stepOutput; // JSON mode: Python's output, per step
-
-    python::PythonBackendOptions options;
-    options.executable = python.toStdString();
-    python::PythonBackend backend(runtime, options);
+    python::PythonBackendOptions backendOptions;
+    backendOptions.executable = options.python.toStdString();
+    python::PythonBackend backend(runtime, backendOptions);
     if (const std::string error = backend.waitForStart(); !error.empty()) {
         print(stderr, QStringLiteral("memscope run: %1\n").arg(QString::fromStdString(error)));
         return 2;
     }
+    if (options.json) // the output is in each step's JSON, not mixed into it
+        backend.setOutputHandler([](OutputStream, std::string_view) {});
 
-    if (json) {
-        backend.setOutputHandler([&](OutputStream, std::string_view text) {
-            std::lock_guard lock(outputMutex);
-            stepOutput += QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-        });
-    }
+    StepSource source;
+    source.code = bytes.toStdString();
+    source.filename = QFileInfo(path).filePath().toStdString();
+    source.mode = StepSource::Mode::Script;
+    for (const QString &a : options.arguments)
+        source.argv.push_back(a.toStdString());
 
+    // Steps arrive on the interpreter thread; this thread only waits.
     QJsonArray steps;
     std::shared_ptr<const Snapshot> previous;
-    std::promise<std::pair<bool, std::string>> finished;
-    backend.runScript(
-        source, QFileInfo(path).filePath().toStdString(),
-        [&](const ExecutionResult &r) {
-            // On the interpreter thread; the main thread only waits.
-            if (json) {
-                QJsonObject step = r.snapshot ? snapshotToJson(*r.snapshot) : QJsonObject();
-                step[QStringLiteral("line")] = r.firstLine;
-                step[QStringLiteral("statement")] = QString::fromStdString(r.source).trimmed();
-                step[QStringLiteral("status")] =
-                    r.status == ExecutionResult::Status::Ok ? QStringLiteral("ok") : QStringLiteral("error");
-                step[QStringLiteral("seconds")] = r.seconds;
-                if (!r.error.empty())
-                    step[QStringLiteral("error")] = QString::fromStdString(r.error);
-                std::lock_guard lock(outputMutex);
-                step[QStringLiteral("output")] = stepOutput;
-                stepOutput.clear();
-                steps.append(step);
+    std::promise<RunEnd> finished;
+    backend.runSource(
+        std::move(source),
+        [&](const Step &step) {
+            if (options.json) {
+                steps.append(stepToJson(step));
                 return;
             }
-            print(stdout,
-                  QStringLiteral("[%1] line %2: %3\n")
-                      .arg(r.snapshot ? r.snapshot->step : 0)
-                      .arg(r.firstLine)
-                      .arg(firstLine(r.source)));
-            if (r.snapshot) {
-                const QString text = snapshotToText(*r.snapshot, previous.get());
+            print(stdout, QStringLiteral("[%1] %2: %3\n").arg(step.number()).arg(where(step), firstLine(step.code)));
+            if (step.snapshot) {
+                const QString text = snapshotToText(*step.snapshot, previous.get());
                 if (!text.isEmpty())
                     print(stdout, text + QLatin1Char('\n'));
-                previous = r.snapshot;
+                previous = step.snapshot;
             }
         },
-        [&](bool ok, std::string error) {
-            finished.set_value({ok, std::move(error)});
-        });
-    const auto [ok, error] = finished.get_future().get();
+        [&](const RunEnd &end) { finished.set_value(end); });
+    const RunEnd end = finished.get_future().get();
 
-    if (json) {
+    const bool ok = end.status == RunEnd::Status::Ok || (end.status == RunEnd::Status::Exited && end.exitCode == 0);
+    if (options.json) {
         QJsonObject doc;
         doc[QStringLiteral("script")] = path;
         doc[QStringLiteral("python")] = QString::fromStdString(backend.environment());
         doc[QStringLiteral("cuda")] = QString::fromStdString(runtime.cudaStatus());
         doc[QStringLiteral("ok")] = ok;
-        if (!ok)
-            doc[QStringLiteral("error")] = QString::fromStdString(error);
+        doc[QStringLiteral("status")] = QString::fromLatin1(runStatusName(end.status).data());
+        doc[QStringLiteral("exit_code")] = end.exitCode;
+        if (!end.error.empty())
+            doc[QStringLiteral("error")] = QString::fromStdString(end.error);
         doc[QStringLiteral("steps")] = steps;
         print(stdout, QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Indented)));
-    } else if (!ok && steps.isEmpty() && !error.empty() && !previous) {
-        print(stderr,
-              QStringLiteral("memscope run: %1 has a syntax error; nothing ran.\n%2")
-                  .arg(path, QString::fromStdString(error)));
+    } else if (end.status == RunEnd::Status::SyntaxError) {
+        print(stderr, QStringLiteral("memscope run: %1 does not compile; nothing ran.\n").arg(path));
+    } else if (end.status == RunEnd::Status::Failed) {
+        print(stderr, QStringLiteral("memscope run: %1\n").arg(QString::fromStdString(end.error)));
     }
-    return ok ? 0 : 1;
+    switch (end.status) {
+    case RunEnd::Status::Ok:
+        return 0;
+    case RunEnd::Status::Exited:
+        return end.exitCode;
+    case RunEnd::Status::Failed:
+        return 2;
+    default:
+        return 1;
+    }
 }
 
 } // namespace memscope::app

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace memscope::engine {
 class Runtime;
@@ -9,12 +10,21 @@ class Runtime;
 
 namespace memscope::app {
 
-/// `memscope run SCRIPT.py [--json]`: runs each top-level statement of the
-/// script in the embedded interpreter and prints, per step, the objects it
-/// created, their observed relations, changed elements and copy traffic.
-/// Returns the process exit code: 0 when every statement ran, 1 when one
-/// raised (the traceback names file and line), 2 when the script or the
+struct RunOptions
+{
+    QString script;
+    QStringList arguments; ///< the script's sys.argv[1:]
+    bool json = false;
+    QString python; ///< another environment's interpreter; empty: the default
+};
+
+/// `memscope run SCRIPT.py [ARG...] [--json]`: runs the script as `python
+/// SCRIPT.py ARG...` would, one step per top-level statement, and prints per
+/// step the objects it created, their observed relations, changed elements
+/// and copy traffic. Returns the process exit code: 0 when every statement
+/// ran, 1 when one raised or the script does not compile (the message names
+/// file and line), n after `sys.exit(n)`, 2 when the script or the
 /// interpreter could not be used.
-int runScriptCommand(engine::Runtime &runtime, const QString &path, bool json, const QString &python);
+int runScriptCommand(engine::Runtime &runtime, const RunOptions &options);
 
 } // namespace memscope::app

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/snapshotjson.h"
 
+#include "engine/text/wording.h"
+
 #include <QJsonArray>
 #include <QLocale>
 #include <QStringList>
@@ -29,36 +31,9 @@ QString tupleText(const std::vector<std::int64_t> &v)
     return QString::fromStdString(shapeText(v));
 }
 
-QString bytesText(std::uint64_t n)
-{
-    return QStringLiteral("%1 B").arg(n);
-}
-
 QString label(const Snapshot &s, int i)
 {
     return QString::fromStdString(s.facts[static_cast<std::size_t>(i)].label());
-}
-
-QString relationText(const Snapshot &s, const FactRelation &r)
-{
-    const QString kind = QString::fromLatin1(relationName(r.relation).data());
-    QString what;
-    switch (r.relation) {
-    case Relation::Alias:
-        what = QStringLiteral("alias, %1 shared").arg(bytesText(r.bytes));
-        break;
-    case Relation::Copy:
-    case Relation::Convert:
-    case Relation::Transfer:
-        what = QStringLiteral("%1, %2 %3")
-                   .arg(kind, QString::fromLatin1(directionName(r.direction).data()), bytesText(r.bytes));
-        break;
-    default:
-        what = kind;
-    }
-    if (!r.statement.empty())
-        return QStringLiteral("%1: %2").arg(QString::fromStdString(r.statement).trimmed(), what);
-    return QStringLiteral("%1 ~ %2: %3").arg(label(s, r.from), label(s, r.to), what);
 }
 
 } // namespace
@@ -110,6 +85,7 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o[QStringLiteral("relation")] = QString::fromLatin1(relationName(r.relation).data());
         o[QStringLiteral("bytes")] = static_cast<qint64>(r.bytes);
         o[QStringLiteral("direction")] = QString::fromLatin1(directionName(r.direction).data());
+        o[QStringLiteral("summary")] = QString::fromStdString(relationSummary(r));
         if (!r.statement.empty()) {
             o[QStringLiteral("statement")] = QString::fromStdString(r.statement).trimmed();
             o[QStringLiteral("at_step")] = r.step;
@@ -155,13 +131,13 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
         lines << QStringLiteral("    %1  %2 %3 %4 strides %5 on %6 at %7, %8%9")
                      .arg(names, QString::fromLatin1(frameworkName(f.framework).data()),
                           QString::fromLatin1(numpyName(f.dtype).data()), tupleText(f.shape), tupleText(f.strides),
-                          QString::fromStdString(f.device.toString()), hex(f.data), bytesText(f.nbytes()),
+                          QString::fromStdString(f.device.toString()), hex(f.data), QString::fromStdString(bytesText(static_cast<std::uint64_t>(f.nbytes()))),
                           f.readOnly ? QStringLiteral(", read-only") : QString());
     }
     for (const FactRelation &r : s.relations) {
         if (r.statement.empty() || r.step != s.step)
             continue; // groups are listed below; earlier steps' links were printed then
-        lines << QStringLiteral("    %1").arg(relationText(s, r));
+        lines << QStringLiteral("    %1").arg(QString::fromStdString(relationSentence(s, r)));
     }
     for (std::size_t i = 0; i < s.facts.size(); ++i) {
         if (s.changed[i].empty())
@@ -188,7 +164,7 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
     QStringList traffic;
     for (Direction d : {Direction::H2H, Direction::H2D, Direction::D2H, Direction::D2D})
         if (const auto n = s.traffic[static_cast<std::size_t>(d)])
-            traffic << QStringLiteral("%1 %2").arg(QString::fromLatin1(directionName(d).data()), bytesText(n));
+            traffic << QStringLiteral("%1 %2").arg(QString::fromLatin1(directionName(d).data()), QString::fromStdString(bytesText(n)));
     if (!traffic.isEmpty())
         lines << QStringLiteral("    copy traffic: %1").arg(traffic.join(QStringLiteral(", ")));
     return lines.join(QLatin1Char('\n'));

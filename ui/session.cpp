@@ -11,7 +11,8 @@ Session::Session(engine::ScriptBackend *backend, QObject *parent)
     : QObject(parent)
     , m_backend(backend)
 {
-    qRegisterMetaType<engine::ExecutionResult>();
+    qRegisterMetaType<engine::Step>();
+    qRegisterMetaType<engine::RunEnd>();
     qRegisterMetaType<std::shared_ptr<const engine::Snapshot>>();
     m_flushTimer.setInterval(30);
     m_flushTimer.setSingleShot(true);
@@ -72,12 +73,25 @@ void Session::onGui(QPointer<Session> guard, std::function<void(Session &)> f)
         Qt::QueuedConnection);
 }
 
-engine::ScriptBackend::Finished Session::onGuiThread(std::function<void(const engine::ExecutionResult &)> f)
+engine::StepRunner::StepHandler Session::stepsOnGui()
 {
-    return [guard = QPointer<Session>(this), f = std::move(f)](const engine::ExecutionResult &r) {
-        onGui(guard, [f, r](Session &s) {
+    return [guard = QPointer<Session>(this)](const engine::Step &step) {
+        onGui(guard, [step](Session &s) {
             s.flushOutput(); // the statement's output comes before its result
-            f(r);
+            s.deliver(step.snapshot);
+            Q_EMIT s.stepFinished(step);
+        });
+    };
+}
+
+engine::StepRunner::RunFinished Session::endOnGui(std::function<void(Session &, const engine::RunEnd &)> f)
+{
+    return [guard = QPointer<Session>(this), f = std::move(f)](const engine::RunEnd &end) {
+        onGui(guard, [f, end](Session &s) {
+            s.flushOutput();
+            s.setBusy(--s.m_inFlight > 0);
+            s.deliver(end.snapshot);
+            f(s, end);
         });
     };
 }
@@ -90,10 +104,10 @@ void Session::setBusy(bool busy)
     Q_EMIT busyChanged(busy);
 }
 
-void Session::deliver(const engine::ExecutionResult &result)
+void Session::deliver(const std::shared_ptr<const engine::Snapshot> &snapshot)
 {
-    if (result.snapshot && result.snapshot != m_snapshot) {
-        m_snapshot = result.snapshot;
+    if (snapshot && snapshot != m_snapshot) {
+        m_snapshot = snapshot;
         Q_EMIT snapshotAvailable(m_snapshot);
     }
 }
@@ -104,24 +118,38 @@ void Session::submitLine(const QString &line)
         return;
     ++m_inFlight;
     setBusy(true);
-    m_backend->push(line.toStdString(), onGuiThread([this](const engine::ExecutionResult &r) {
-                        setBusy(--m_inFlight > 0);
-                        deliver(r);
-                        Q_EMIT lineFinished(r);
-                    }));
+    m_backend->push(line.toStdString(), stepsOnGui(),
+                    endOnGui([](Session &s, const engine::RunEnd &end) { Q_EMIT s.lineFinished(end); }));
 }
 
-void Session::run(const QString &source, const QString &filename)
+void Session::runScript(const QByteArray &source, const QString &filename)
 {
     if (!m_backend)
         return;
     ++m_inFlight;
     setBusy(true);
-    m_backend->run(source.toStdString(), filename.toStdString(), onGuiThread([this](const engine::ExecutionResult &r) {
-                       setBusy(--m_inFlight > 0);
-                       deliver(r);
-                       Q_EMIT lineFinished(r);
-                   }));
+    engine::StepSource src;
+    src.code = source.toStdString();
+    src.filename = filename.toStdString();
+    src.mode = engine::StepSource::Mode::Script;
+    m_backend->runSource(std::move(src), stepsOnGui(),
+                         endOnGui([](Session &s, const engine::RunEnd &end) { Q_EMIT s.runFinished(end); }));
+}
+
+void Session::reset()
+{
+    if (!m_backend)
+        return;
+    ++m_inFlight;
+    setBusy(true);
+    m_backend->reset([guard = QPointer<Session>(this)] {
+        onGui(guard, [](Session &s) {
+            s.setBusy(--s.m_inFlight > 0);
+            s.m_snapshot.reset();
+            Q_EMIT s.snapshotAvailable(std::make_shared<const engine::Snapshot>());
+            Q_EMIT s.resetFinished();
+        });
+    });
 }
 
 void Session::interrupt()
@@ -156,13 +184,18 @@ void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QStri
     ++m_inFlight;
     setBusy(true);
     m_backend->writeElement(objectId, flatIndex, text.toStdString(), force,
-                            onGuiThread([this](const engine::ExecutionResult &r) {
-                                setBusy(--m_inFlight > 0);
-                                const bool ok = r.status == engine::ExecutionResult::Status::Ok;
-                                if (ok)
-                                    deliver(r);
-                                Q_EMIT editFinished(ok, QString::fromStdString(ok ? r.source : r.error));
-                            }));
+                            [guard = QPointer<Session>(this)](std::shared_ptr<const engine::Step> step,
+                                                              std::string error) {
+                                onGui(guard, [step, error](Session &s) {
+                                    s.setBusy(--s.m_inFlight > 0);
+                                    if (step) {
+                                        s.deliver(step->snapshot);
+                                        Q_EMIT s.stepFinished(*step);
+                                    }
+                                    Q_EMIT s.editFinished(step != nullptr,
+                                                          QString::fromStdString(step ? step->code : error));
+                                });
+                            });
 }
 
 void Session::readElements(std::uint64_t objectId, qint64 first, qint64 count)

@@ -36,10 +36,14 @@ public:
     bool isBusy() const { return m_busy; }
     std::shared_ptr<const engine::Snapshot> snapshot() const { return m_snapshot; }
 
-    /// One console line; `lineFinished` follows (Incomplete while a block is open).
+    /// One console line; `stepFinished` follows for each statement it
+    /// completes, then `lineFinished` (Incomplete while a block is open).
     void submitLine(const QString &line);
-    /// A whole block (a script, a lesson step).
-    void run(const QString &source, const QString &filename);
+    /// A whole script (raw bytes, as in its file) run as `python FILE`
+    /// would: `stepFinished` per statement, then `runFinished`.
+    void runScript(const QByteArray &source, const QString &filename);
+    /// A fresh namespace and step numbering; `resetFinished` follows.
+    void reset();
     void interrupt();
     /// Forgets an unfinished block (Ctrl+C at a "..." prompt).
     void cancelInput();
@@ -53,7 +57,10 @@ public:
 
 Q_SIGNALS:
     void outputAvailable(memscope::ui::Session::Stream stream, const QString &text);
-    void lineFinished(const memscope::engine::ExecutionResult &result);
+    void stepFinished(const memscope::engine::Step &step);
+    void lineFinished(const memscope::engine::RunEnd &end);
+    void runFinished(const memscope::engine::RunEnd &end);
+    void resetFinished();
     void snapshotAvailable(std::shared_ptr<const memscope::engine::Snapshot> snapshot);
     void busyChanged(bool busy);
     void completionsAvailable(const QStringList &completions);
@@ -63,11 +70,12 @@ Q_SIGNALS:
 
 private:
     void setBusy(bool busy);
-    void deliver(const engine::ExecutionResult &result);
+    void deliver(const std::shared_ptr<const engine::Snapshot> &snapshot);
     void flushOutput();
     /// Runs `f` on the GUI thread if the session still exists then.
     static void onGui(QPointer<Session> guard, std::function<void(Session &)> f);
-    engine::ScriptBackend::Finished onGuiThread(std::function<void(const engine::ExecutionResult &)> f);
+    engine::StepRunner::StepHandler stepsOnGui();
+    engine::StepRunner::RunFinished endOnGui(std::function<void(Session &, const engine::RunEnd &)> f);
 
     engine::ScriptBackend *m_backend;
     std::shared_ptr<const engine::Snapshot> m_snapshot;
@@ -82,5 +90,6 @@ private:
 
 } // namespace memscope::ui
 
-Q_DECLARE_METATYPE(memscope::engine::ExecutionResult)
+Q_DECLARE_METATYPE(memscope::engine::Step)
+Q_DECLARE_METATYPE(memscope::engine::RunEnd)
 Q_DECLARE_METATYPE(std::shared_ptr<const memscope::engine::Snapshot>)

@@ -1,37 +1,64 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Python half of MemScope's console, run inside the embedded interpreter.
+"""The Python half of MemScope's step runner, run inside the embedded interpreter.
 
-Multi-line input is decided by Python's own `code` module; tracebacks are
-formatted by `traceback`; what a statement binds is read from its AST.
+The C++ side (pythonbackend.cpp) drives a run: `plan()` parses the source
+and compiles each top-level statement on its own, then C++ executes each
+compiled statement once in `__main__` and asks `describe_exception()` how
+it ended. Statements come from the AST with their exact source ranges, so
+two statements on one line are two steps and nothing runs twice.
+
+MemScope's own work here runs while the interpreter's builtins are the ones
+it started with (C++ swaps the user's back in only around user code), so
+`del builtins.compile` breaks the user's code, never this file.
 """
 import ast
-import code
+import codeop
+import importlib.util
+import os
 import sys
 import traceback
 
 
-class Console(code.InteractiveConsole):
-    """An InteractiveConsole that records what happened to each statement."""
+class Runner:
+    """Plans statements, keeps the console's unfinished block, formats errors."""
 
-    def __init__(self, namespace, stdout, stderr):
-        super().__init__(namespace, filename="<console>")
+    def __init__(self, main_module, stdout, stderr):
+        self._main = main_module
         self._stdout = stdout
         self._stderr = stderr
-        self._reset_status()
+        self._planned = []
+        self.reset()
 
-    def _reset_status(self):
-        self.error = None          # traceback text of the last statement, or None
-        self.interrupted = False   # the last statement ended in KeyboardInterrupt
-        self.last_source = None    # the complete statement that was compiled
+    # -- namespace ----------------------------------------------------------
 
-    def write(self, data):
-        sys.stderr.write(data)
+    def reset(self):
+        """A fresh `__main__` namespace, as a new interpreter would have."""
+        import builtins
+        ns = self._main.__dict__
+        ns.clear()
+        ns.update(__name__="__main__", __doc__=None, __package__=None, __loader__=None, __spec__=None,
+                  __builtins__=builtins)
+        self._compiler = codeop.CommandCompiler()  # keeps the console's __future__ flags
+        self._flags = 0                            # __future__ flags of scripts run so far
+        self._buffer = []
+        self._planned = []
+
+    def enter_script(self, filename, argv):
+        """What `python script.py` sets up: __file__, sys.argv, the script's folder on sys.path."""
+        path = os.path.abspath(filename)
+        self._main.__dict__["__file__"] = path
+        self._main.__dict__["__cached__"] = None
+        sys.argv = [filename] + list(argv)
+        folder = os.path.dirname(os.path.realpath(filename))
+        if not sys.path or sys.path[0] != folder:
+            sys.path.insert(0, folder)
 
     def restore_streams(self):
-        """Puts the console's streams back if user code replaced them.
+        """Puts the runner's streams back if user code replaced them.
 
-        Output written to a replacement during one statement goes where the
-        user sent it; the next statement writes to the console again.
+        Called at the start of every run (a console line, a script): output
+        sent to a replacement goes there for the rest of that run, as under
+        `python`; the next run writes to MemScope again.
         """
         replaced = []
         if sys.stdout is not self._stdout:
@@ -41,71 +68,105 @@ class Console(code.InteractiveConsole):
             sys.stderr = self._stderr
             replaced.append("sys.stderr")
         if replaced:
-            self._stderr.write("MemScope: %s had been replaced; the console's stream is back.\n"
+            self._stderr.write("MemScope: %s had been replaced; MemScope's stream is back.\n"
                                % " and ".join(replaced))
 
-    def showtraceback(self):
-        etype, value, tb = sys.exc_info()
-        self.interrupted = isinstance(value, KeyboardInterrupt)
-        # Drop the console's own frame (runcode) so the traceback starts at user code.
-        lines = traceback.format_exception(etype, value, tb.tb_next if tb else None)
-        self.error = "".join(lines)
-        self.write(self.error)
-
-    def showsyntaxerror(self, filename=None):
-        etype, value, _ = sys.exc_info()
-        if filename and isinstance(value, SyntaxError):
-            value.filename = filename
-        self.error = "".join(traceback.format_exception_only(etype, value))
-        self.write(self.error)
-
-    def runsource(self, source, filename="<input>", symbol="single"):
-        # Blank lines and comments run nothing: no statement, no new step.
-        self.last_source = source if _has_statements(source) else None
-        return super().runsource(source, filename, symbol)
+    # -- console input ------------------------------------------------------
 
     def push_line(self, line):
-        """Feeds one console line; returns True while the statement is incomplete."""
-        self._reset_status()
-        self.restore_streams()
+        """Adds one console line; returns the complete block's source, or None while it is open."""
+        self._buffer.append(line)
+        source = "\n".join(self._buffer)
         try:
-            return self.push(line)
-        except SystemExit as e:
-            self._ended_by("SystemExit(%r) ignored: the console stays open.\n" % (e.code,))
-        except KeyboardInterrupt:
-            # Arrived between compiling and running, outside runcode's handler.
-            self.interrupted = True
-            self._ended_by("KeyboardInterrupt\n")
-        return False
-
-    def run_block(self, source, filename, first_line=1):
-        """Runs a whole block as one step; tracebacks name `filename` and its lines."""
-        self._reset_status()
-        self.restore_streams()
-        self.last_source = source
-        padded = "\n" * (first_line - 1) + source
-        try:
-            compiled = compile(padded, filename, "exec")
+            code = self._compiler(source, "<console>", "single")
         except (SyntaxError, ValueError, OverflowError):
-            self.showsyntaxerror(filename)
-            return
-        try:
-            exec(compiled, self.locals)
-        except SystemExit as e:
-            self._ended_by("SystemExit(%r) ignored: MemScope stays open.\n" % (e.code,))
-        except BaseException:
-            self.showtraceback()
+            code = True  # complete, and wrong: plan() reports it
+        if code is None:
+            return None
+        self._buffer = []
+        return source
 
-    def _ended_by(self, message):
-        self.resetbuffer()
-        self.error = message
-        self.write(message)
+    def cancel_input(self):
+        self._buffer = []
+
+    # -- planning -----------------------------------------------------------
+
+    def plan(self, source, filename, console):
+        """Parses and compiles `source`; returns [(line, col, end_line, end_col, text)], one per statement.
+
+        `source` is bytes for a script (decoded as Python decodes a file:
+        BOM, `# coding:` line, else UTF-8) and text for the console. Raises
+        SyntaxError (or UnicodeDecodeError) when it does not compile: then
+        nothing may run.
+        """
+        self._planned = []
+        if isinstance(source, bytes):
+            text = importlib.util.decode_source(source)
+        else:
+            text = source
+        flags = (self._compiler.compiler.flags if console else self._flags) & _FUTURE_FLAGS
+        tree = compile(text, filename, "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True)
+        lines = text.encode("utf-8", "surrogatepass").splitlines(keepends=True)
+        planned, ranges = [], []
+        for node in tree.body:
+            if console:
+                code = compile(ast.Interactive(body=[node]), filename, "single", flags, dont_inherit=True)
+            else:
+                code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", flags, dont_inherit=True)
+            flags |= code.co_flags & _FUTURE_FLAGS  # `from __future__ import ...` holds for what follows
+            line, col = node.lineno, node.col_offset
+            for d in getattr(node, "decorator_list", ()):
+                if (d.lineno, d.col_offset - 1) < (line, col):
+                    line, col = d.lineno, d.col_offset - 1  # the '@'
+            planned.append(code)
+            ranges.append((line, col, node.end_lineno, node.end_col_offset,
+                           _segment(lines, line, col, node.end_lineno, node.end_col_offset)))
+        if console:
+            self._compiler.compiler.flags |= flags
+        else:
+            self._flags = flags
+        self._planned = planned
+        return ranges
+
+    def code_of(self, i):
+        return self._planned[i]
+
+    def format_syntax_error(self, etype, value):
+        return "".join(traceback.format_exception_only(etype, value))
+
+    # -- how a statement ended ----------------------------------------------
+
+    def describe_exception(self, etype, value, tb, console):
+        """(status, text, exit code) for an exception that ended a statement.
+
+        The traceback goes to MemScope's own stderr, so it is shown even when
+        user code set sys.stderr to None.
+        """
+        if isinstance(value, SystemExit):
+            code, message = _exit_status(value)
+            if console:
+                text = "SystemExit(%r) ignored: the console stays open.\n" % (value.code,)
+                self._stderr.write(text)
+                return ("error", text, code)
+            if message:
+                self._stderr.write(message + "\n")
+            return ("exited", message, code)
+        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for pdb.pm()
+        try:
+            text = "".join(traceback.format_exception(etype, value, tb))
+        except BaseException as e:  # a broken __str__ or __repr__ must not hide what happened
+            text = "%s (its traceback could not be formatted: %s)\n" % (_type_name(etype), _type_name(type(e)))
+        self._stderr.write(text)
+        return ("interrupted" if isinstance(value, KeyboardInterrupt) else "error", text, 1)
+
+    # -- completion and versions --------------------------------------------
 
     def complete(self, text):
         """Completions for the text before the cursor: jedi when present, rlcompleter otherwise."""
+        namespace = self._main.__dict__
         try:
             import jedi  # noqa: optional
-            script = jedi.Interpreter(text, [self.locals])
+            script = jedi.Interpreter(text, [namespace])
             prefix = text[: len(text) - len(_word_at_end(text))]
             return [prefix + _word_at_end(text) + c.complete for c in script.complete()][:200]
         except ImportError:
@@ -113,7 +174,7 @@ class Console(code.InteractiveConsole):
         except Exception:  # jedi can fail on odd input; fall back
             pass
         import rlcompleter
-        completer = rlcompleter.Completer(self.locals)
+        completer = rlcompleter.Completer(namespace)
         word = _word_at_end(text)
         prefix = text[: len(text) - len(word)]
         out = []
@@ -128,11 +189,44 @@ class Console(code.InteractiveConsole):
         return out
 
 
-def _has_statements(source):
+def _future_flags():
+    import __future__
+    flags = 0
+    for name in __future__.all_feature_names:
+        flags |= getattr(__future__, name).compiler_flag
+    return flags
+
+
+_FUTURE_FLAGS = _future_flags()
+
+
+def _segment(lines, line, col, end_line, end_col):
+    """The source text from (line, col) to (end_line, end_col); columns are UTF-8 byte offsets."""
+    if line == end_line:
+        chunk = lines[line - 1][col:end_col]
+    else:
+        chunk = lines[line - 1][col:] + b"".join(lines[line:end_line - 1]) + lines[end_line - 1][:end_col]
+    return chunk.decode("utf-8", "replace")
+
+
+def _exit_status(e):
+    """Python's own rule: None is 0, an int is itself, anything else is printed and is 1."""
+    code = e.code
+    if code is None:
+        return 0, ""
+    if isinstance(code, int):
+        return code, ""
     try:
-        return bool(ast.parse(source).body)
-    except (SyntaxError, ValueError):
-        return True  # let Python report it
+        return 1, str(code)
+    except BaseException:
+        return 1, "<unprintable exit value>"
+
+
+def _type_name(t):
+    try:
+        return t.__qualname__
+    except BaseException:
+        return "exception"
 
 
 def _word_at_end(text):
@@ -176,22 +270,6 @@ def assignments(source):
     return list(out.items())
 
 
-def split_statements(source, filename):
-    """[(first line, source)] of each top-level statement, for step-by-step runs.
-
-    A syntax error raises SyntaxError naming the file and line.
-    """
-    tree = ast.parse(source, filename)
-    lines = source.splitlines(keepends=True)
-    out = []
-    for node in tree.body:
-        start = node.lineno
-        if getattr(node, "decorator_list", None):
-            start = min(d.lineno for d in node.decorator_list)
-        out.append((start, "".join(lines[start - 1: node.end_lineno])))
-    return out
-
-
 def versions():
     """'Python 3.11.2 (/path/python)' and each framework's installed version,
     read from package metadata: nothing is imported for it."""
@@ -206,3 +284,7 @@ def versions():
         except metadata.PackageNotFoundError:
             pass
     return "\n".join(lines)
+
+
+def drain():
+    """Does nothing; calling it raises a pending asynchronous KeyboardInterrupt (see pythonbackend.cpp)."""

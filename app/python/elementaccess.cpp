@@ -25,30 +25,37 @@ const MemoryFact *findFact(const Snapshot *snapshot, std::uint64_t objectId)
 } // namespace
 
 void PythonBackend::writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
-                                 Finished done)
+                                 EditDone done)
 {
-    Failure fail = failWith(done);
+    Failure fail = [done](std::string m) {
+        return std::function<void()>([done, m] {
+            if (done)
+                done(nullptr, "MemScope internal error: " + m);
+        });
+    };
     post(
         [this, objectId, flatIndex, text = std::move(text), force, done = std::move(done)] {
-            ExecutionResult r;
+            std::shared_ptr<Step> step;
+            std::string error;
             const std::shared_ptr<const Snapshot> latest = latestSnapshot();
             const MemoryFact *fact = findFact(latest.get(), objectId);
             try {
                 if (!fact)
                     throw Error(ErrorCode::InvalidArgument, "that object is no longer in the namespace");
-                r.source = "edit " + fact->label() +
+                const std::string code = "edit " + fact->label() +
                     shapeText(Layout {fact->dtype, 0, fact->shape, fact->strides}.unravel(flatIndex)) + " = " + text;
                 writeFactElement(*fact, flatIndex, text, force);
-                r = resultOfLastStatementFor(r.source);
+                step = std::make_shared<Step>();
+                step->code = code;
+                step->filename = "<edit>";
+                step->snapshot = takeSnapshot(code);
             } catch (const Error &e) {
-                r.status = ExecutionResult::Status::Error;
-                r.error = e.what();
-                r.snapshot = latest;
+                error = e.what();
             }
-            return [done, r] {
+            return std::function<void()>([done, step = std::shared_ptr<const Step>(step), error] {
                 if (done)
-                    done(r);
-            };
+                    done(step, error);
+            });
         },
         std::move(fail));
 }

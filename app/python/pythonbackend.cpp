@@ -60,9 +60,17 @@ HostBytes hostReader()
 
 struct PythonBackend::PyState
 {
-    py::object console;
+    py::object runner; // console.Runner
     py::object consoleModule;
-    py::dict ns;
+    py::dict ns; // __main__.__dict__: user code runs there, as under `python`
+    py::dict builtins; // builtins.__dict__
+    py::dict pristine; // the builtins as MemScope started with them
+    py::object userBuiltins = py::none(); // the user's builtins while MemScope works, or None
+    // The user's tracer and profiler, held while MemScope's own code runs.
+    Py_tracefunc traceFunc = nullptr;
+    py::object traceObj;
+    Py_tracefunc profileFunc = nullptr;
+    py::object profileObj;
     std::vector<py::object> keepAlive; // objects of the latest snapshot
     std::unique_ptr<SnapshotBuilder> builder;
 };
@@ -146,7 +154,14 @@ void PythonBackend::setOutputHandler(OutputHandler handler)
 
 void PythonBackend::emitOutput(OutputStream stream, std::string_view text)
 {
+    // A step keeps what it wrote, up to a bound; the handler sees all of it.
+    constexpr std::size_t kCaptureLimit = std::size_t {256} << 10;
     std::lock_guard lock(m_outputMutex);
+    if (m_capturing) {
+        const std::size_t room = kCaptureLimit - std::min(kCaptureLimit, m_captured.size());
+        m_captured.append(text.substr(0, room));
+        m_capturedAbridged = m_capturedAbridged || text.size() > room;
+    }
     if (m_output)
         m_output(stream, text);
     else
@@ -165,15 +180,15 @@ void PythonBackend::post(Job job, Failure fail)
     m_wake.notify_one();
 }
 
-PythonBackend::Failure PythonBackend::failWith(Finished done)
+PythonBackend::Failure PythonBackend::failRun(RunFinished done)
 {
     return [done](std::string message) {
-        ExecutionResult r;
-        r.status = ExecutionResult::Status::Error;
-        r.error = "MemScope internal error: " + message;
-        return std::function<void()>([done, r] {
+        RunEnd end;
+        end.status = RunEnd::Status::Failed;
+        end.error = "MemScope internal error: " + message;
+        return std::function<void()>([done, end] {
             if (done)
-                done(r);
+                done(end);
         });
     };
 }
@@ -183,6 +198,7 @@ void PythonBackend::interrupt()
     const std::uint64_t job = m_currentJob.load();
     if (job == 0)
         return;
+    m_interruptedJob = job; // no further statement of this job runs
     {
         std::lock_guard lock(m_interruptMutex);
         m_interruptRequest = job;
@@ -204,8 +220,10 @@ void PythonBackend::interrupterMain()
             // Waits for the GIL until the running code's next switch interval (5 ms),
             // or until a C call holding it returns. Pending calls (Py_AddPendingCall)
             // would not do: they run only on the thread CPython considers main.
+            // m_inUserCode changes only under the GIL, so it is exact here: the
+            // exception lands in user code, never in MemScope's own.
             const PyGILState_STATE gil = PyGILState_Ensure();
-            if (m_currentJob.load() == job)
+            if (m_currentJob.load() == job && m_inUserCode.load())
                 PyThreadState_SetAsyncExc(m_pythonThread, PyExc_KeyboardInterrupt);
             PyGILState_Release(gil);
         }
@@ -217,7 +235,7 @@ void PythonBackend::cancelInput()
 {
     post(
         [this] {
-            m_py->console.attr("resetbuffer")();
+            m_py->runner.attr("cancel_input")();
             return std::function<void()>();
         },
         {});
@@ -282,9 +300,11 @@ void PythonBackend::threadMain()
         py::exec(kConsoleSource, m_py->consoleModule.attr("__dict__"));
         sys.attr("modules")["memscope._console"] = m_py->consoleModule;
 
-        m_py->ns["__name__"] = "__main__";
-        m_py->ns["__builtins__"] = py::module_::import("builtins");
-        m_py->console = m_py->consoleModule.attr("Console")(m_py->ns, out, err);
+        py::module_ mainModule = py::module_::import("__main__");
+        m_py->ns = mainModule.attr("__dict__");
+        m_py->builtins = py::module_::import("builtins").attr("__dict__");
+        m_py->pristine = py::reinterpret_steal<py::dict>(PyDict_Copy(m_py->builtins.ptr()));
+        m_py->runner = m_py->consoleModule.attr("Runner")(mainModule, out, err);
         m_py->builder = std::make_unique<SnapshotBuilder>(m_options.changes);
 
         std::lock_guard lock(m_mutex);
@@ -315,7 +335,6 @@ void PythonBackend::threadMain()
         }
         std::function<void()> notify;
         if (usable) {
-            PyThreadState_SetAsyncExc(m_pythonThread, nullptr); // drop an interrupt meant for an earlier job
             m_currentJob = ++m_jobCounter;
             try {
                 notify = job();
@@ -324,7 +343,7 @@ void PythonBackend::threadMain()
                 const std::string message = e.what();
                 emitOutput(OutputStream::Stderr, "MemScope internal error: " + message + "\n");
                 try {
-                    m_py->console.attr("resetbuffer")();
+                    m_py->runner.attr("cancel_input")();
                 } catch (const std::exception &) { }
                 if (fail)
                     notify = fail(message);
@@ -339,13 +358,13 @@ void PythonBackend::threadMain()
 
     // Shut down with the GIL held. Finalising waits for non-daemon threads, so
     // it is skipped when user code left some running (the process is ending).
-    bool finalize = true;
+    bool finalize = false;
     try {
         finalize = py::module_::import("threading").attr("active_count")().cast<int>() <= 1;
-        m_py.reset();
     } catch (const std::exception &) {
-        finalize = false;
+        // A broken `threading` (sys.modules['threading'] = None): user threads cannot be told apart.
     }
+    m_py.reset(); // while the GIL is held, whatever happened above
     if (finalize) {
         py::finalize_interpreter();
         return;
@@ -365,136 +384,231 @@ std::shared_ptr<const Snapshot> PythonBackend::latestSnapshot() const
     return m_py->builder->latest();
 }
 
-ExecutionResult PythonBackend::resultOfLastStatement(const std::string &fallbackSource)
+void PythonBackend::startCapture()
 {
-    py::object console = m_py->console;
-    const py::object source = console.attr("last_source");
-    const py::object error = console.attr("error");
-    const bool interrupted = console.attr("interrupted").cast<bool>();
-    ExecutionResult r = resultOfLastStatementFor(source.is_none() ? fallbackSource : utf8(source));
-    if (!error.is_none()) {
-        r.error = utf8(error);
-        r.status = interrupted ? ExecutionResult::Status::Interrupted : ExecutionResult::Status::Error;
-    }
-    return r;
+    std::lock_guard lock(m_outputMutex);
+    m_capturing = true;
+    m_captured.clear();
+    m_capturedAbridged = false;
 }
 
-ExecutionResult PythonBackend::resultOfLastStatementFor(const std::string &statement)
+std::string PythonBackend::stopCapture(bool *abridged)
 {
-    // User code is over: an interrupt from now on would only hit MemScope's own reading.
-    m_currentJob = 0;
-    PyThreadState_SetAsyncExc(m_pythonThread, nullptr);
-    ExecutionResult r;
-    r.source = statement;
-    // The snapshot of the namespace after the statement.
+    std::lock_guard lock(m_outputMutex);
+    m_capturing = false;
+    *abridged = m_capturedAbridged;
+    return std::exchange(m_captured, {});
+}
+
+void PythonBackend::dropPendingInterrupt()
+{
+    // An interrupt delivered just as user code returned is still pending on
+    // this thread. Clearing it with PyThreadState_SetAsyncExc(id, NULL) would
+    // leave CPython's eval breaker tripping on every call from then on (which
+    // hangs scripts under a tracer); raising it in a function that does
+    // nothing consumes it properly.
+    PyThreadState *ts = PyThreadState_Get();
+    for (int tries = 0; tries < 3 && ts->async_exc; ++tries) {
+        PyObject *r = PyObject_CallNoArgs(m_py->consoleModule.attr("drain").ptr());
+        if (r)
+            Py_DECREF(r);
+        else
+            PyErr_Clear();
+    }
+}
+
+void PythonBackend::execute(py::handle code, bool console, Step &step)
+{
+    PyState &st = *m_py;
+    PyObject *builtins = st.builtins.ptr();
+    // The user's builtins and tracers, exactly as the user left them.
+    if (!st.userBuiltins.is_none()) {
+        PyDict_Clear(builtins);
+        PyDict_Update(builtins, st.userBuiltins.ptr());
+    }
+    if (st.traceFunc)
+        PyEval_SetTrace(st.traceFunc, st.traceObj.ptr());
+    if (st.profileFunc)
+        PyEval_SetProfile(st.profileFunc, st.profileObj.ptr());
+
+    m_inUserCode = true;
+    PyObject *result = PyEval_EvalCode(code.ptr(), st.ns.ptr(), st.ns.ptr());
+    m_inUserCode = false;
+    PyObject *type = nullptr, *value = nullptr, *tb = nullptr;
+    if (!result) {
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        if (tb && value)
+            PyException_SetTraceback(value, tb);
+    }
+    Py_XDECREF(result);
+
+    // MemScope's own work runs untraced, on the builtins it started with.
+    PyThreadState *ts = PyThreadState_Get();
+    st.traceFunc = ts->c_tracefunc;
+    st.traceObj = py::reinterpret_borrow<py::object>(ts->c_traceobj ? ts->c_traceobj : Py_None);
+    st.profileFunc = ts->c_profilefunc;
+    st.profileObj = py::reinterpret_borrow<py::object>(ts->c_profileobj ? ts->c_profileobj : Py_None);
+    if (st.traceFunc)
+        PyEval_SetTrace(nullptr, nullptr);
+    if (st.profileFunc)
+        PyEval_SetProfile(nullptr, nullptr);
+    st.userBuiltins = py::reinterpret_steal<py::object>(PyDict_Copy(builtins));
+    PyDict_Clear(builtins);
+    PyDict_Update(builtins, st.pristine.ptr());
+    dropPendingInterrupt();
+
+    if (!type)
+        return;
+    auto t = py::reinterpret_steal<py::object>(type);
+    auto v = py::reinterpret_steal<py::object>(value ? value : Py_NewRef(Py_None));
+    auto b = py::reinterpret_steal<py::object>(tb ? tb : Py_NewRef(Py_None));
+    const py::tuple how = st.runner.attr("describe_exception")(t, v, b, console);
+    const auto kind = how[0].cast<std::string>();
+    step.error = utf8(how[1]);
+    step.exitCode = how[2].cast<int>();
+    step.status = kind == "exited"        ? Step::Status::Exited
+        : kind == "interrupted"           ? Step::Status::Interrupted
+                                          : Step::Status::Error;
+}
+
+std::shared_ptr<const Snapshot> PythonBackend::takeSnapshot(const std::string &statement)
+{
     try {
         StepInfo step;
-        step.statement = r.source;
-        for (py::handle item : m_py->consoleModule.attr("assignments")(r.source)) {
+        step.statement = statement;
+        for (py::handle item : m_py->consoleModule.attr("assignments")(statement)) {
             auto pair = item.cast<py::tuple>();
             step.assignments.push_back({pair[0].cast<std::string>(), pair[1].cast<std::vector<std::string>>()});
         }
         std::vector<py::object> keep;
         auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep);
-        r.snapshot = m_py->builder->build(std::move(facts), step, hostReader());
+        auto snapshot = m_py->builder->build(std::move(facts), step, hostReader());
         m_py->keepAlive.swap(keep);
+        return snapshot;
     } catch (const std::exception &e) {
         emitOutput(OutputStream::Stderr, std::string("MemScope could not read the namespace: ") + e.what() + "\n");
+        return m_py->builder->latest();
     }
-    return r;
 }
 
-void PythonBackend::push(std::string line, Finished done)
+RunEnd PythonBackend::runStatements(const StepSource &source, const StepHandler &eachStep)
 {
-    Failure fail = failWith(done);
+    RunEnd end;
+    const bool console = source.mode == StepSource::Mode::Console;
+    PyState &st = *m_py;
+    st.runner.attr("restore_streams")();
+    py::list plan;
+    try {
+        if (!console)
+            st.runner.attr("enter_script")(source.filename, source.argv);
+        const py::object code = console ? py::object(py::str(source.code)) : py::object(py::bytes(source.code));
+        plan = st.runner.attr("plan")(code, source.filename, console);
+    } catch (py::error_already_set &e) {
+        // Nothing compiles, nothing runs, no step: the error names file and line.
+        if (!e.matches(PyExc_SyntaxError) && !e.matches(PyExc_ValueError) && !e.matches(PyExc_OverflowError) &&
+            !e.matches(PyExc_UnicodeDecodeError))
+            throw;
+        end.status = RunEnd::Status::SyntaxError;
+        end.error = utf8(st.runner.attr("format_syntax_error")(e.type(), e.value()));
+        emitOutput(OutputStream::Stderr, end.error);
+        end.snapshot = latestSnapshot();
+        return end;
+    }
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        if (m_interruptedJob.load() == m_currentJob.load()) {
+            end.status = RunEnd::Status::Interrupted;
+            end.error = "KeyboardInterrupt: the run was interrupted before line " +
+                std::to_string(py::tuple(plan[i])[0].cast<int>()) + "\n";
+            emitOutput(OutputStream::Stderr, end.error);
+            break;
+        }
+        const py::tuple where = plan[i];
+        Step step;
+        step.code = utf8(where[4]);
+        step.filename = source.filename;
+        step.range = {where[0].cast<int>(), where[1].cast<int>(), where[2].cast<int>(), where[3].cast<int>()};
+        startCapture();
+        const auto started = Clock::now();
+        execute(st.runner.attr("code_of")(i), console, step);
+        step.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        step.snapshot = takeSnapshot(step.code);
+        step.output = stopCapture(&step.outputAbridged);
+        ++end.steps;
+        if (eachStep)
+            eachStep(step);
+        if (step.status != Step::Status::Ok) {
+            end.status = step.status == Step::Status::Exited        ? RunEnd::Status::Exited
+                : step.status == Step::Status::Interrupted          ? RunEnd::Status::Interrupted
+                                                                    : RunEnd::Status::Error;
+            end.error = step.error;
+            end.exitCode = step.exitCode;
+            break;
+        }
+    }
+    end.snapshot = latestSnapshot();
+    return end;
+}
+
+void PythonBackend::runSource(StepSource source, StepHandler eachStep, RunFinished done)
+{
+    Failure fail = failRun(done);
     post(
-        [this, line = std::move(line), done = std::move(done)] {
-            const auto started = Clock::now();
-            const bool more = m_py->console.attr("push_line")(line).cast<bool>();
-            ExecutionResult r;
-            if (more) {
-                r.status = ExecutionResult::Status::Incomplete;
-            } else if (m_py->console.attr("last_source").is_none() && m_py->console.attr("error").is_none()) {
-                r.snapshot = m_py->builder->latest(); // a blank line or a comment: nothing ran, no new step
-            } else {
-                r = resultOfLastStatement(line);
-            }
-            r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-            return [done, r] {
+        [this, source = std::move(source), eachStep = std::move(eachStep), done = std::move(done)] {
+            const RunEnd end = runStatements(source, eachStep);
+            return std::function<void()>([done, end] {
                 if (done)
-                    done(r);
-            };
-        },
-        std::move(fail));
-}
-
-void PythonBackend::run(std::string source, std::string filename, Finished done)
-{
-    Failure fail = failWith(done);
-    post(
-        [this, source = std::move(source), filename = std::move(filename), done = std::move(done)] {
-            const auto started = Clock::now();
-            m_py->console.attr("run_block")(source, filename);
-            ExecutionResult r = resultOfLastStatement(source);
-            r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-            return [done, r] {
-                if (done)
-                    done(r);
-            };
-        },
-        std::move(fail));
-}
-
-void PythonBackend::runScript(std::string source, std::string filename, Finished eachStep,
-                              std::function<void(bool, std::string)> allDone)
-{
-    Failure fail = [allDone](std::string m) {
-        return std::function<void()>([allDone, m] {
-            if (allDone)
-                allDone(false, "MemScope internal error: " + m);
-        });
-    };
-    post(
-        [this, source = std::move(source), filename = std::move(filename), eachStep = std::move(eachStep),
-         allDone = std::move(allDone)] {
-            std::vector<std::pair<int, std::string>> statements;
-            try {
-                for (py::handle item : m_py->consoleModule.attr("split_statements")(source, filename)) {
-                    auto pair = item.cast<py::tuple>();
-                    statements.emplace_back(pair[0].cast<int>(), pair[1].cast<std::string>());
-                }
-            } catch (py::error_already_set &e) {
-                // A syntax error anywhere: report it with file and line, run nothing.
-                const std::string text =
-                    py::str("")
-                        .attr("join")(
-                            py::module_::import("traceback").attr("format_exception_only")(e.type(), e.value()))
-                        .cast<std::string>();
-                return std::function<void()>([allDone, text] {
-                    if (allDone)
-                        allDone(false, text);
-                });
-            }
-            for (const auto &[line, statement] : statements) {
-                const auto started = Clock::now();
-                m_py->console.attr("run_block")(statement, filename, line);
-                ExecutionResult r = resultOfLastStatement(statement);
-                r.firstLine = line;
-                r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-                if (eachStep)
-                    eachStep(r);
-                if (r.status != ExecutionResult::Status::Ok)
-                    return std::function<void()>([allDone, error = r.error] {
-                        if (allDone)
-                            allDone(false, error);
-                    });
-            }
-            return std::function<void()>([allDone] {
-                if (allDone)
-                    allDone(true, {});
+                    done(end);
             });
         },
         std::move(fail));
+}
+
+void PythonBackend::push(std::string line, StepHandler eachStep, RunFinished done)
+{
+    Failure fail = failRun(done);
+    post(
+        [this, line = std::move(line), eachStep = std::move(eachStep), done = std::move(done)] {
+            const py::object complete = m_py->runner.attr("push_line")(line);
+            RunEnd end;
+            if (complete.is_none()) {
+                end.status = RunEnd::Status::Incomplete;
+                end.snapshot = latestSnapshot();
+            } else {
+                end = runStatements({utf8(complete), "<console>", StepSource::Mode::Console, {}}, eachStep);
+            }
+            return std::function<void()>([done, end] {
+                if (done)
+                    done(end);
+            });
+        },
+        std::move(fail));
+}
+
+void PythonBackend::reset(std::function<void()> done)
+{
+    post(
+        [this, done = std::move(done)] {
+            PyState &st = *m_py;
+            st.runner.attr("reset")();
+            PyDict_Clear(st.builtins.ptr());
+            PyDict_Update(st.builtins.ptr(), st.pristine.ptr());
+            st.userBuiltins = py::none();
+            st.traceFunc = st.profileFunc = nullptr;
+            st.traceObj = st.profileObj = py::object();
+            st.keepAlive.clear();
+            st.builder = std::make_unique<SnapshotBuilder>(m_options.changes);
+            return std::function<void()>([done] {
+                if (done)
+                    done();
+            });
+        },
+        [done](std::string) {
+            return std::function<void()>([done] {
+                if (done)
+                    done();
+            });
+        });
 }
 
 void PythonBackend::describeEnvironment(std::function<void(std::string)> done)
@@ -538,7 +652,7 @@ void PythonBackend::complete(std::string text, Completions done)
         [this, text = std::move(text), done = std::move(done)] {
             std::vector<std::string> out;
             try {
-                out = m_py->console.attr("complete")(text).cast<std::vector<std::string>>();
+                out = m_py->runner.attr("complete")(text).cast<std::vector<std::string>>();
             } catch (const std::exception &) { }
             return [done, out = std::move(out)]() mutable {
                 if (done)

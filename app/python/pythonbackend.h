@@ -4,6 +4,7 @@
 #include "app/python/modulestate.h"
 #include "engine/changetracker.h"
 #include "engine/scriptbackend.h"
+#include "engine/step/step.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -48,16 +49,12 @@ public:
     std::string environment() const;
 
     void setOutputHandler(OutputHandler handler) override;
-    void push(std::string line, Finished done) override;
-    void run(std::string source, std::string filename, Finished done) override;
-    /// Runs each top-level statement of `source` as its own step (its own
-    /// snapshot), stopping after the first that fails. `allDone(ok)` follows
-    /// the last step; a syntax error is reported there, before anything runs.
-    void runScript(std::string source, std::string filename, Finished eachStep,
-                   std::function<void(bool ok, std::string error)> allDone);
+    void runSource(engine::StepSource source, StepHandler eachStep, RunFinished done) override;
+    void reset(std::function<void()> done) override;
+    void push(std::string line, StepHandler eachStep, RunFinished done) override;
     void complete(std::string text, Completions done) override;
     void writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
-                      Finished done) override;
+                      EditDone done) override;
     void describeEnvironment(std::function<void(std::string)> done) override;
     void readElements(std::uint64_t objectId, std::int64_t first, std::int64_t count, ElementsRead done) override;
     void interrupt() override;
@@ -76,17 +73,26 @@ private:
     using Job = std::function<std::function<void()>()>;
     /// What to tell the caller when a job fails with an exception (never silence).
     using Failure = std::function<std::function<void()>(std::string message)>;
-    static Failure failWith(Finished done);
+    static Failure failRun(RunFinished done);
 
     void threadMain();
     void interrupterMain();
     void post(Job job, Failure fail);
     void emitOutput(engine::OutputStream stream, std::string_view text);
-    engine::ExecutionResult resultOfLastStatement(const std::string &fallbackSource);
-    /// Status Ok, the given statement, and a fresh snapshot of the namespace.
-    engine::ExecutionResult resultOfLastStatementFor(const std::string &statement);
+    /// Parses `source` and runs its statements one step each (interpreter thread).
+    engine::RunEnd runStatements(const engine::StepSource &source, const StepHandler &eachStep);
+    /// Runs one compiled statement in __main__ with the user's builtins and
+    /// tracers in place; fills status, error and exit code of `step`.
+    void execute(pybind11::handle code, bool console, engine::Step &step);
+    /// A fresh snapshot of the namespace after `statement` (interpreter thread).
+    std::shared_ptr<const engine::Snapshot> takeSnapshot(const std::string &statement);
     std::shared_ptr<const engine::Snapshot> latestSnapshot() const; ///< interpreter thread only
     void writeFactElement(const engine::MemoryFact &fact, std::int64_t flatIndex, const std::string &text, bool force);
+    /// A pending KeyboardInterrupt meant for user code that has already
+    /// returned is raised and dropped here, never in MemScope's own code.
+    void dropPendingInterrupt();
+    void startCapture();
+    std::string stopCapture(bool *abridged);
 
     engine::Runtime &m_runtime;
     PythonBackendOptions m_options;
@@ -104,9 +110,17 @@ private:
 
     std::mutex m_outputMutex;
     OutputHandler m_output;
+    bool m_capturing = false; ///< collecting a step's output (under m_outputMutex)
+    std::string m_captured;
+    bool m_capturedAbridged = false;
 
     std::atomic<int> m_pending {0};
+    /// The job being run (0 when idle) and whether user code of it runs now:
+    /// interrupts are delivered only into user code, and a job interrupted
+    /// between two statements runs no further statement.
     std::atomic<std::uint64_t> m_currentJob {0};
+    std::atomic<bool> m_inUserCode {false};
+    std::atomic<std::uint64_t> m_interruptedJob {0};
     std::uint64_t m_jobCounter = 0;
     unsigned long m_pythonThread = 0; ///< PyThread ident of the interpreter thread
 

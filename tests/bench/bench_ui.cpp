@@ -27,10 +27,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-engine::ExecutionResult runAndWait(engine::ScriptBackend &backend, const std::string &code)
+// Runs `code` (console mode) and returns the end of the run.
+engine::RunEnd runAndWait(engine::ScriptBackend &backend, const std::string &code)
 {
-    std::promise<engine::ExecutionResult> done;
-    backend.run(code, "<bench>", [&done](const engine::ExecutionResult &r) { done.set_value(r); });
+    std::promise<engine::RunEnd> done;
+    engine::StepSource source;
+    source.code = code;
+    source.filename = "<bench>";
+    backend.runSource(source, {}, [&done](const engine::RunEnd &r) { done.set_value(r); });
     return done.get_future().get();
 }
 

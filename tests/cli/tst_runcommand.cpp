@@ -100,7 +100,7 @@ private Q_SLOTS:
         const Run r = memscope({QStringLiteral("run"), path});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("t = torch.from_numpy(a): alias, 48 B shared"));
-        QVERIFY(r.out.contains("t2 = torch.tensor(a): copy, H2H 48 B"));
+        QVERIFY2(r.out.contains("t2 = torch.tensor(a): copy · 48 B · H2H"), r.out.constData());
         QVERIFY(r.out.contains("changed t: element 0"));
     }
 
@@ -122,8 +122,80 @@ private Q_SLOTS:
         const Run r = memscope({QStringLiteral("run"), path});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("SyntaxError"), r.err.constData());
+        QVERIFY2(r.err.contains("does not compile; nothing ran"), r.err.constData());
         QVERIFY2(r.err.contains("line 2"), r.err.constData());
         QVERIFY(!r.out.contains("first"));
+    }
+
+    // Each statement runs once, even two on one line (they used to run twice).
+    void semicolonStatementsRunOnce()
+    {
+        QTemporaryDir dir;
+        const QString path = writeScript(dir, "n = 0\nn += 1; n += 10\nprint('n =', n)\n");
+        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out);
+        const QJsonArray steps = doc[QStringLiteral("steps")].toArray();
+        QCOMPARE(steps.size(), 4);
+        QCOMPARE(steps[1][QStringLiteral("statement")].toString(), QStringLiteral("n += 1"));
+        QCOMPARE(steps[2][QStringLiteral("statement")].toString(), QStringLiteral("n += 10"));
+        QCOMPARE(steps[2][QStringLiteral("range")].toArray(), (QJsonArray {2, 8, 2, 15}));
+        QCOMPARE(steps[3][QStringLiteral("output")].toString(), QStringLiteral("n = 11\n"));
+    }
+
+    void exitStatusIsTheScripts()
+    {
+        QTemporaryDir dir;
+        Run r = memscope({QStringLiteral("run"), writeScript(dir, "import sys\nprint('bye')\nsys.exit(3)\n")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(!r.err.contains("stays open"));
+        r = memscope({QStringLiteral("run"), writeScript(dir, "import sys\nsys.exit(0)\nprint('never')\n")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(!r.out.contains("never"));
+    }
+
+    // As `python script.py ARG...`: argv, __file__, sibling imports, pickling
+    // classes of the script, multiprocessing with the script's functions.
+    void scriptRunsAsPythonRunsIt()
+    {
+        QTemporaryDir dir;
+        QFile helper(dir.filePath(QStringLiteral("sibling.py")));
+        QVERIFY(helper.open(QIODevice::WriteOnly));
+        helper.write("def triple(x):\n    return 3 * x\n");
+        helper.close();
+        const QString path = writeScript(dir,
+                                         "import multiprocessing, os, sys, torch, sibling\n"
+                                         "class Net(torch.nn.Module):\n"
+                                         "    def __init__(self):\n"
+                                         "        super().__init__()\n"
+                                         "        self.lin = torch.nn.Linear(2, 2)\n"
+                                         "def square(x):\n    return x * x\n"
+                                         "torch.save(Net(), os.path.join(os.path.dirname(__file__), 'net.pt'))\n"
+                                         "print('argv', sys.argv[1:], os.path.basename(__file__))\n"
+                                         "with multiprocessing.Pool(2) as pool:\n"
+                                         "    print('pool', pool.map(square, [1, 2, 3]), sibling.triple(2))\n");
+        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("first"), QStringLiteral("--"),
+                                QStringLiteral("--second")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("argv ['first', '--second'] script.py"), r.out.constData());
+        QVERIFY2(r.out.contains("pool [1, 4, 9] 6"), r.out.constData());
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("net.pt"))));
+    }
+
+    void encodingsAsPythonReadsThem()
+    {
+        QTemporaryDir dir;
+        Run r = memscope({QStringLiteral("run"), writeScript(dir, "\xef\xbb\xbfprint('with bom')\n")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("with bom"), r.err.constData());
+        r = memscope({QStringLiteral("run"), writeScript(dir, "# coding: latin-1\nprint(ord('\xe9'))\n")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("233"), r.err.constData());
+    }
+
+    void endlessFileIsRefused()
+    {
+        const Run r = memscope({QStringLiteral("run"), QStringLiteral("/dev/zero")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("larger than"), r.err.constData());
     }
 
     void missingScript()

@@ -1,29 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Synchronous helpers over the asynchronous ScriptBackend, for tests.
+// Synchronous helpers over the asynchronous step runner, for tests.
 
 #include "app/python/pythonbackend.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace memscope::testing {
 
-/// Collects everything the interpreter writes.
+/// Collects everything the interpreter writes; tests wait on it instead of sleeping.
 struct OutputCollector
 {
     std::mutex mutex;
+    std::condition_variable grew;
     std::string out;
     std::string err;
 
-    void attach(engine::ScriptBackend &backend)
+    void attach(engine::StepRunner &backend)
     {
         backend.setOutputHandler([this](engine::OutputStream s, std::string_view text) {
-            std::lock_guard lock(mutex);
-            (s == engine::OutputStream::Stdout ? out : err).append(text);
+            {
+                std::lock_guard lock(mutex);
+                (s == engine::OutputStream::Stdout ? out : err).append(text);
+            }
+            grew.notify_all();
         });
     }
     void clear()
@@ -42,46 +49,101 @@ struct OutputCollector
         std::lock_guard lock(mutex);
         return err;
     }
+    /// Waits until stdout contains `text` (a bound, not a timing assertion).
+    bool waitForStdout(const std::string &text, std::chrono::seconds bound = std::chrono::seconds(120))
+    {
+        std::unique_lock lock(mutex);
+        return grew.wait_for(lock, bound, [&] { return out.find(text) != std::string::npos; });
+    }
 };
 
-/// Pushes one console line and waits for its result (or `timeout`).
-inline std::optional<engine::ExecutionResult> pushLine(engine::ScriptBackend &backend, const std::string &line,
-                                                       std::chrono::milliseconds timeout = std::chrono::seconds(60))
+/// What one run (a console line, a script) produced.
+struct Ran
 {
-    auto promise = std::make_shared<std::promise<engine::ExecutionResult>>();
-    auto future = promise->get_future();
-    backend.push(line, [promise](const engine::ExecutionResult &r) { promise->set_value(r); });
-    if (future.wait_for(timeout) != std::future_status::ready)
-        return std::nullopt;
-    return future.get();
-}
+    engine::RunEnd::Status status = engine::RunEnd::Status::Failed;
+    std::string error;
+    int exitCode = 0;
+    std::shared_ptr<const engine::Snapshot> snapshot;
+    std::vector<engine::Step> steps;
+};
 
-inline engine::ExecutionResult timedOut(const std::string &code)
+/// Collects steps and the end of a run; `future` becomes ready at the end.
+struct RunWaiter
 {
-    engine::ExecutionResult r;
-    r.status = engine::ExecutionResult::Status::Error;
-    r.source = code;
+    std::shared_ptr<std::mutex> mutex = std::make_shared<std::mutex>();
+    std::shared_ptr<std::vector<engine::Step>> steps = std::make_shared<std::vector<engine::Step>>();
+    std::shared_ptr<std::promise<engine::RunEnd>> promise = std::make_shared<std::promise<engine::RunEnd>>();
+    std::future<engine::RunEnd> future = promise->get_future();
+
+    engine::StepRunner::StepHandler onStep()
+    {
+        return [m = mutex, s = steps](const engine::Step &step) {
+            std::lock_guard lock(*m);
+            s->push_back(step);
+        };
+    }
+    engine::StepRunner::RunFinished onEnd()
+    {
+        return [p = promise](const engine::RunEnd &end) { p->set_value(end); };
+    }
+    std::optional<Ran> wait(std::chrono::seconds bound = std::chrono::seconds(120))
+    {
+        if (future.wait_for(bound) != std::future_status::ready)
+            return std::nullopt;
+        const engine::RunEnd end = future.get();
+        std::lock_guard lock(*mutex);
+        return Ran {end.status, end.error, end.exitCode, end.snapshot, *steps};
+    }
+};
+
+inline Ran timedOut()
+{
+    Ran r;
     r.error = "timed out";
     return r;
 }
 
-/// Runs a complete statement (several lines end with a blank one, as typed).
-inline engine::ExecutionResult runStatement(engine::ScriptBackend &backend, const std::string &code)
+/// Pushes one console line and waits for its result.
+inline std::optional<Ran> pushLine(engine::ScriptBackend &backend, const std::string &line)
 {
-    std::optional<engine::ExecutionResult> last;
+    RunWaiter w;
+    backend.push(line, w.onStep(), w.onEnd());
+    return w.wait();
+}
+
+/// Types a statement line by line (a blank line closes an open block) and
+/// returns what the last line completed.
+inline Ran runStatement(engine::ScriptBackend &backend, const std::string &code)
+{
+    std::optional<Ran> last;
     std::size_t start = 0;
     while (start <= code.size()) {
         const auto end = code.find('\n', start);
         last = pushLine(backend, code.substr(start, end == std::string::npos ? std::string::npos : end - start));
         if (!last)
-            return timedOut(code);
+            return timedOut();
         if (end == std::string::npos)
             break;
         start = end + 1;
     }
-    if (last->status == engine::ExecutionResult::Status::Incomplete)
+    if (last->status == engine::RunEnd::Status::Incomplete)
         last = pushLine(backend, "");
-    return last ? *last : timedOut(code);
+    return last ? *last : timedOut();
+}
+
+/// Runs a script (its file's bytes) and waits for the end of the run.
+inline Ran runScript(engine::StepRunner &backend, const std::string &bytes, const std::string &filename,
+                     std::vector<std::string> argv = {})
+{
+    engine::StepSource source;
+    source.code = bytes;
+    source.filename = filename;
+    source.mode = engine::StepSource::Mode::Script;
+    source.argv = std::move(argv);
+    RunWaiter w;
+    backend.runSource(std::move(source), w.onStep(), w.onEnd());
+    const auto r = w.wait();
+    return r ? *r : timedOut();
 }
 
 } // namespace memscope::testing

@@ -196,11 +196,10 @@ void ConsoleWidget::saveHistory() const
     QSettings().setValue(QStringLiteral("console/history"), m_history);
 }
 
-void ConsoleWidget::onLineFinished(const engine::ExecutionResult &result)
+void ConsoleWidget::onLineFinished(const engine::RunEnd &end)
 {
-    m_continuation = result.status == engine::ExecutionResult::Status::Incomplete;
-    if (result.status != engine::ExecutionResult::Status::Incomplete &&
-        result.status != engine::ExecutionResult::Status::Ok)
+    m_continuation = end.status == engine::RunEnd::Status::Incomplete;
+    if (end.status != engine::RunEnd::Status::Incomplete && end.status != engine::RunEnd::Status::Ok)
         m_pendingLines.clear(); // a pasted block stops at its first error
     showPrompt();
     if (!m_pendingLines.isEmpty())

@@ -43,7 +43,7 @@ protected:
 
 private:
     void appendOutput(Session::Stream stream, const QString &text);
-    void onLineFinished(const engine::ExecutionResult &result);
+    void onLineFinished(const engine::RunEnd &end);
     void showPrompt();
     void submit();
     void setRunning(bool running);

@@ -18,6 +18,17 @@ def pytest_report_header(config):
     return ["observed with " + ", ".join(lines)]
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Everything skipped (a framework is not installed) is "Skipped" for ctest (exit 77), not a pass."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or exitstatus != 0:
+        return
+    passed = len(reporter.stats.get("passed", []))
+    skipped = len(reporter.stats.get("skipped", []))
+    if skipped and not passed:
+        session.exitstatus = 77
+
+
 def byte_range(ptr, shape, strides, itemsize):
     """[lo, hi) of the bytes a strided view touches, from raw numbers only."""
     if any(n == 0 for n in shape):

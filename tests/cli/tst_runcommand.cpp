@@ -36,6 +36,23 @@ QString writeScript(QTemporaryDir &dir, const QByteArray &text)
     return path;
 }
 
+// Whether the interpreter `memscope run` uses has `module` (a pip or conda
+// environment may lack a framework: then the case is a visible skip).
+bool hasModule(const char *module)
+{
+    const QString python = qEnvironmentVariableIsEmpty("MEMSCOPE_PYTHON") ? QStringLiteral(MEMSCOPE_DEFAULT_PYTHON)
+                                                                          : qEnvironmentVariable("MEMSCOPE_PYTHON");
+    QProcess p;
+    p.start(python, {QStringLiteral("-c"), QStringLiteral("import %1").arg(QLatin1String(module))});
+    return p.waitForFinished(300000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+#define requireModule(name)                                                                                           \
+    do {                                                                                                               \
+        if (!hasModule(name))                                                                                          \
+            QSKIP(name " is not installed in this environment");                                                      \
+    } while (false)
+
 } // namespace
 
 class TestRunCommand : public QObject
@@ -44,6 +61,8 @@ class TestRunCommand : public QObject
 private Q_SLOTS:
     void tutorialRelationsAsJson()
     {
+        requireModule("torch");
+        requireModule("tensorflow");
         const Run r =
             memscope({QStringLiteral("run"), QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/examples/tutorial.py"),
                       QStringLiteral("--json")});
@@ -92,6 +111,7 @@ private Q_SLOTS:
 
     void textOutputNamesEachConversion()
     {
+        requireModule("torch");
         QTemporaryDir dir;
         const QString path = writeScript(dir,
                                          "import numpy as np\nimport torch\n"
@@ -158,6 +178,7 @@ private Q_SLOTS:
     // classes of the script, multiprocessing with the script's functions.
     void scriptRunsAsPythonRunsIt()
     {
+        requireModule("torch");
         QTemporaryDir dir;
         QFile helper(dir.filePath(QStringLiteral("sibling.py")));
         QVERIFY(helper.open(QIODevice::WriteOnly));

@@ -6,7 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
+
+torch = pytest.importorskip("torch")  # a pip or conda environment may lack it: a visible skip
 
 import memscope
 from conftest import numpy_range, ranges_overlap, torch_range

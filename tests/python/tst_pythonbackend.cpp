@@ -23,6 +23,14 @@ using namespace memscope;
 using namespace memscope::testing;
 using Status = engine::RunEnd::Status;
 
+// A framework this environment lacks (a pip or conda one) is a visible skip.
+#define requireModule(name)                                                                                           \
+    do {                                                                                                               \
+        if (!hasModule(name))                                                                                          \
+            QSKIP(name " is not installed in this environment");                                                      \
+    } while (false)
+
+
 class TestPythonBackend : public QObject
 {
     Q_OBJECT
@@ -253,6 +261,7 @@ private Q_SLOTS:
     // The tutorial's NumPy <-> torch sequence, observed step by step.
     void snapshotsFollowTheTutorial()
     {
+        requireModule("torch");
         QCOMPARE(runStatement(*m_backend, "import numpy as np, torch").status, Status::Ok);
         auto r = runStatement(*m_backend, "a = np.array([[1., 2., 3.], [4., 5., 6.]])");
         QVERIFY(r.snapshot);
@@ -291,6 +300,7 @@ private Q_SLOTS:
 
     void elementEditsWriteThroughEveryAlias()
     {
+        requireModule("torch");
         runStatement(*m_backend, "import numpy as np, torch");
         auto r = runStatement(*m_backend, "e = np.array([1, 2, 3], dtype=np.int8); et = torch.from_numpy(e)");
         const auto &s = *r.snapshot;
@@ -580,6 +590,16 @@ private Q_SLOTS:
     }
 
 private:
+    // A framework this environment lacks (a pip or conda one) is a visible skip.
+    bool hasModule(const std::string &name)
+    {
+        m_output.clear();
+        runStatement(*m_backend, "import importlib.util as _u; print(_u.find_spec('" + name + "') is not None)");
+        const bool found = m_output.stdoutText() == "True\n";
+        m_output.clear();
+        return found;
+    }
+
     void resetBackend()
     {
         std::promise<void> done;

@@ -24,6 +24,11 @@ int main()
             backend,
             "import numpy as np, torch, tensorflow as tf; x = tf.constant([1.0, 2.0]); "
             "t = torch.ones(3); a = np.asarray(x); print(torch.__version__, tf.__version__)");
+        if (r.status == memscope::engine::RunEnd::Status::Error &&
+            r.error.find("ModuleNotFoundError") != std::string::npos) {
+            std::fprintf(stderr, "SKIP: torch or tensorflow is not installed here: %s\n", r.error.c_str());
+            return 77; // ctest: Skipped
+        }
         if (r.status != memscope::engine::RunEnd::Status::Ok) {
             std::fprintf(stderr, "FAIL: %s\n", r.error.c_str());
             return 1;

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 namespace {
 
 struct Run
@@ -210,6 +212,27 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0 && r.out.contains("with bom"), r.err.constData());
         r = memscope({QStringLiteral("run"), writeScript(dir, "# coding: latin-1\nprint(ord('\xe9'))\n")});
         QVERIFY2(r.exitCode == 0 && r.out.contains("233"), r.err.constData());
+    }
+
+    // Ctrl+C interrupts the running statement, whichever step it is; status 130.
+    void ctrlCInterruptsAnyStep()
+    {
+        QTemporaryDir dir;
+        const QString path = writeScript(dir, "import sys\nx = 0\nwhile True:\n    x += 1\n"
+                                              "    if x == 1: print('looping', flush=True)\nnever = 1\n");
+        QProcess p;
+        p.start(QStringLiteral(MEMSCOPE_BINARY), {QStringLiteral("run"), path});
+        QByteArray out;
+        while (!out.contains("looping") && p.waitForReadyRead(300000))
+            out += p.readAllStandardOutput();
+        QVERIFY2(out.contains("looping"), out.constData());
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(300000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(err.contains("KeyboardInterrupt") && err.contains("line 3"), err.constData());
+        QVERIFY(!(out + p.readAllStandardOutput()).contains("never"));
     }
 
     void endlessFileIsRefused()

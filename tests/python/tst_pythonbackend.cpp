@@ -445,6 +445,28 @@ private Q_SLOTS:
                  m_output.stdoutText().c_str());
     }
 
+    // coverage.py's C tracer, installed in one statement and stopped in a later one.
+    void coverageMeasuresAcrossSteps()
+    {
+        requireModule("coverage");
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("covered.py")).toStdString();
+        m_output.clear();
+        const auto r = runScript(*m_backend,
+                                 "import coverage\n"
+                                 "cov = coverage.Coverage(data_file=None, include=[__file__]); cov.start()\n"
+                                 "def f(x):\n    if x:\n        return 1\n    return 2\n"
+                                 "f(1)\n"
+                                 "cov.stop()\n"
+                                 "lines = sorted(cov.get_data().lines(__file__))\n"
+                                 "print('covered', 5 in lines, 6 in lines, 7 in lines)\n",
+                                 path);
+        QCOMPARE(r.status, Status::Ok);
+        // Line 5 ran, line 6 did not, the call on line 7 was measured.
+        QVERIFY2(m_output.stdoutText().find("covered True False True") != std::string::npos,
+                 m_output.stdoutText().c_str());
+    }
+
     void debuggerRuns()
     {
         m_output.clear();

@@ -48,35 +48,60 @@ std::complex<double> asComplex(const Scalar &v)
     return {realPart(v), 0.0};
 }
 
-// The integer NumPy produces on x86-64 for a float -> integer cast: truncation
-// toward zero, and the "integer indefinite" value INT64_MIN for NaN, infinities
-// and values outside int64 (cvttsd2si). Values in [2^63, 2^64) go unsigned.
-std::uint64_t floatToIntegerBits(double d)
+// The integer NumPy's element-wise (scalar) cast loop produces for float ->
+// integer on x86-64, which is the C conversion GCC emits: truncation toward
+// zero; out-of-range values, NaN and infinities give the "integer indefinite"
+// of the conversion's width (cvttsd2si). NumPy converts to int8/16, uint8/16
+// and int32 through a 32-bit conversion, to uint32 and int64 through a 64-bit
+// one, and to uint64 with GCC's two-step sequence. (NumPy's SIMD loops differ
+// for out-of-range uint32 in some array lengths; tests/python/
+// test_memscope_casts.py compares with the installed NumPy.)
+std::uint64_t truncatedTo32(double d)
 {
-    if (std::isnan(d) || std::isinf(d))
-        return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
     const double t = std::trunc(d);
-    if (t >= -9223372036854775808.0 && t < 9223372036854775808.0)
-        return static_cast<std::uint64_t>(static_cast<std::int64_t>(t));
-    if (t >= 0.0 && t < 18446744073709551616.0)
-        return static_cast<std::uint64_t>(t);
-    return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
+    if (!(t >= -2147483648.0 && t < 2147483648.0)) // NaN too
+        return static_cast<std::uint64_t>(std::int64_t {std::numeric_limits<std::int32_t>::min()});
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(t));
+}
+
+std::uint64_t truncatedTo64(double d)
+{
+    const double t = std::trunc(d);
+    if (!(t >= -9223372036854775808.0 && t < 9223372036854775808.0)) // NaN too
+        return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(t));
+}
+
+std::uint64_t floatToIntegerBits(double d, DType target)
+{
+    switch (target) {
+    case DType::Int64:
+    case DType::UInt32:
+        return truncatedTo64(d);
+    case DType::UInt64:
+        // Below 2^63 (and NaN): the signed conversion; above: convert d - 2^63 and set the top bit.
+        if (!(d >= 9223372036854775808.0))
+            return truncatedTo64(d);
+        return truncatedTo64(d - 9223372036854775808.0) ^ (std::uint64_t {1} << 63);
+    default:
+        return truncatedTo32(d);
+    }
 }
 
 // Two's complement bits of the value; narrowing below keeps the low bits (wraps).
-std::uint64_t integerBits(const Scalar &v)
+std::uint64_t integerBits(const Scalar &v, DType target)
 {
     return std::visit(
-        [](auto x) -> std::uint64_t {
+        [target](auto x) -> std::uint64_t {
             using X = decltype(x);
             if constexpr (std::is_same_v<X, bool>)
                 return x ? 1 : 0;
             else if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, std::uint64_t>)
                 return static_cast<std::uint64_t>(x);
             else if constexpr (std::is_same_v<X, double>)
-                return floatToIntegerBits(x);
+                return floatToIntegerBits(x, target);
             else
-                return floatToIntegerBits(x.real());
+                return floatToIntegerBits(x.real(), target);
         },
         v);
 }
@@ -350,16 +375,16 @@ void storeScalar(DType type, const Scalar &value, std::byte *dst)
         return storeAs<std::uint8_t>(dst, isNonZero(value) ? 1 : 0);
     case DType::Int8:
     case DType::UInt8:
-        return storeAs(dst, static_cast<std::uint8_t>(integerBits(value)));
+        return storeAs(dst, static_cast<std::uint8_t>(integerBits(value, type)));
     case DType::Int16:
     case DType::UInt16:
-        return storeAs(dst, static_cast<std::uint16_t>(integerBits(value)));
+        return storeAs(dst, static_cast<std::uint16_t>(integerBits(value, type)));
     case DType::Int32:
     case DType::UInt32:
-        return storeAs(dst, static_cast<std::uint32_t>(integerBits(value)));
+        return storeAs(dst, static_cast<std::uint32_t>(integerBits(value, type)));
     case DType::Int64:
     case DType::UInt64:
-        return storeAs(dst, integerBits(value));
+        return storeAs(dst, integerBits(value, type));
     case DType::Float16:
         return storeAs(dst, doubleToHalfBits(asDouble(value)));
     case DType::BFloat16:

@@ -21,8 +21,8 @@ Scalar loadScalar(DType type, const std::byte *src);
 
 /// Converts `value` to `type` with NumPy's casting rules (`astype` semantics:
 /// integers wrap, floats truncate toward zero, complex drops the imaginary
-/// part, out-of-range floats follow x86-64's conversion through int64) and
-/// writes it to `dst`.
+/// part, out-of-range floats give what NumPy's element-wise loop gives on
+/// x86-64: the C conversion, see scalar.cpp) and writes it to `dst`.
 void storeScalar(DType type, const Scalar &value, std::byte *dst);
 
 /// The longest text parseScalar reads (bytes): no value needs more, and longer

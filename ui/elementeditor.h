@@ -45,6 +45,7 @@ private:
     QLabel *m_message;
     QCheckBox *m_writeAnyway;
     QHBoxLayout *m_dims;
+    std::vector<std::int64_t> m_pickerShape; ///< shape the dimension picker was built for
 };
 
 } // namespace memscope::ui

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLocale>
 
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -52,11 +53,13 @@ ElementEditor::ElementEditor(Session *session, Theme *theme, QWidget *parent)
     m_message->setTextFormat(Qt::PlainText);
     m_message->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_title->setWordWrap(true); // long names and shapes wrap rather than being cut
     layout->addWidget(m_message);
     m_writeAnyway->setToolTip(tr("Writes through a read-only view, such as a TensorFlow tensor or a NumPy array "
                                  "with writeable=False, to show which other views see the change."));
     m_writeAnyway->setEnabled(false);
     connect(m_model, &ElementsModel::editRequested, this, &ElementEditor::onEditRequested);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ElementEditor::syncPagePickers);
     if (m_session) {
         connect(m_session, &Session::editFinished, this, &ElementEditor::onEditFinished);
         // Large objects: the visible windows are read when the interpreter is free.
@@ -107,6 +110,22 @@ void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot,
 void ElementEditor::setFirstRow(qint64 row)
 {
     m_model->setRowOffset(row);
+}
+
+void ElementEditor::setFirstColumn(qint64 column)
+{
+    m_model->setColumnOffset(column);
+}
+
+void ElementEditor::syncPagePickers()
+{
+    // The page may move without the spin boxes (setFirstRow, a clamp on a new step).
+    for (const auto &[name, value] : {std::pair {QStringLiteral("firstRow"), m_model->rowOffset()},
+                                      std::pair {QStringLiteral("firstColumn"), m_model->columnOffset()}})
+        if (auto *spin = findChild<QSpinBox *>(name)) {
+            const QSignalBlocker block(spin);
+            spin->setValue(static_cast<int>(std::min<qint64>(value, INT_MAX)));
+        }
 }
 
 void ElementEditor::rebuildDimensionPicker()

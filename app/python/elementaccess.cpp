@@ -11,6 +11,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace py = pybind11;
@@ -63,6 +64,19 @@ std::string numpyRootRefusal(std::uint64_t objectId, Address data)
     return {};
 }
 
+// Why a forced write into the read-only object `f` is refused, or "".
+std::string forcedWriteRefusal(const MemoryFact &f)
+{
+    if (f.framework == Framework::NumPy)
+        return numpyRootRefusal(f.objectId, f.data);
+    if (f.framework == Framework::MemScope &&
+        std::any_of(f.flags.begin(), f.flags.end(), [](const std::string &fl) { return fl.starts_with("wraps "); }))
+        // A read-only view of someone else's memory (memscope.from_numpy of a
+        // read-only array): who owns it is not visible from here.
+        return "it wraps read-only memory of another library; write through that library's object instead";
+    return {};
+}
+
 const MemoryFact *findFact(const Snapshot *snapshot, std::uint64_t objectId)
 {
     if (snapshot)
@@ -110,8 +124,7 @@ void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex
                                 std::string(frameworkName(f.framework)), ". Use \"write anyway\" to write through it."};
     const ElementWrite w = prepareElementWrite(target, flatIndex, text, force ? WriteMode::Force : WriteMode::Checked);
     if (f.readOnly && force)
-        if (const std::string why = f.framework == Framework::NumPy ? numpyRootRefusal(f.objectId, f.data) : "";
-            !why.empty())
+        if (const std::string why = forcedWriteRefusal(f); !why.empty())
             throw Error(ErrorCode::ReadOnly, f.label() + " cannot be written even with \"write anyway\": " + why);
     const Address at = f.data + static_cast<Address>(w.offset);
     if (!f.device.isCpu()) {

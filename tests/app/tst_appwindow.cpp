@@ -245,11 +245,21 @@ private Q_SLOTS:
         const QString message = m_window->elementEditor()->message();
         QVERIFY2(message.startsWith(QStringLiteral("refused")) && message.contains(QStringLiteral("bytes")),
                  qPrintable(message));
+        // Nor through MemScope's own view of it.
+        type("import memscope; onem = memscope.from_numpy(one)");
+        model = selectInEditor("onem");
+        m_window->elementEditor()->setWriteAnyway(true);
+        model->setData(model->index(0, 0), QStringLiteral("7"));
+        QTRY_VERIFY(m_window->elementEditor()->message().startsWith(QStringLiteral("refused")) ||
+                    m_window->elementEditor()->message().startsWith(QStringLiteral("wrote")));
+        m_window->elementEditor()->setWriteAnyway(false);
+        QVERIFY2(m_window->elementEditor()->message().startsWith(QStringLiteral("refused")),
+                 qPrintable(m_window->elementEditor()->message()));
         // bytes([1]) is CPython's shared one-byte object: it must still hold 1.
         type("print('bytes1 =', bytes([1])[0], b'\\x01'[0], int(one[0]))");
         QVERIFY2(m_window->console()->toPlainText().contains(QStringLiteral("bytes1 = 1 1 1")),
                  qPrintable(m_window->console()->toPlainText().right(300)));
-        type("del one");
+        type("del one, onem");
     }
 
     // Typed text is text: never markup, never wider than the window.
@@ -341,8 +351,10 @@ private Q_SLOTS:
         QCOMPARE(model->totalColumns(), 10'000'000);
         QCOMPARE(model->columnCount(), int(ui::ElementsModel::kPageColumns)); // a page at a time
         QCOMPARE(model->rowCount(), 2);
-        QVERIFY(m_window->elementEditor()->findChild<QSpinBox *>(QStringLiteral("firstColumn")));
-        model->setColumnOffset(10'000'000 - 5);
+        auto *firstColumn = m_window->elementEditor()->findChild<QSpinBox *>(QStringLiteral("firstColumn"));
+        QVERIFY(firstColumn);
+        m_window->elementEditor()->setFirstColumn(10'000'000 - 5);
+        QCOMPARE(firstColumn->value(), 10'000'000 - 5); // the picker follows
         QCOMPARE(model->columnCount(), 5);
         QCOMPARE(model->headerData(4, Qt::Horizontal).toLongLong(), 9'999'999);
         QTRY_COMPARE(model->index(1, 4).data().toString(), QStringLiteral("0.0"));

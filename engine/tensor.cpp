@@ -84,6 +84,7 @@ Tensor::Tensor(std::shared_ptr<Buffer> buffer, Layout layout, bool readOnly)
         throw Error(ErrorCode::InvalidArgument,
                     "shape " + shapeText(m_layout.shape) + " and strides " + shapeText(m_layout.strides) +
                         " differ in length");
+    checkedByteSize(m_layout.dtype, m_layout.shape); // views too: broadcast_to((2**40, 2**40)) would wrap numel()
     const ByteRange b = m_layout.byteBounds();
     if (!b.empty() && (b.lo < 0 || b.hi > static_cast<std::int64_t>(m_buffer->size())))
         throw Error(ErrorCode::OutOfRange,

@@ -7,6 +7,7 @@
 #include "engine/operations.h"
 #include "testruntime.h"
 
+#include <algorithm>
 #include <sys/mman.h>
 #include <unistd.h>
 #endif
@@ -146,6 +147,11 @@ private Q_SLOTS:
                  std::optional(ErrorCode::InvalidArgument));
         QCOMPARE(codeOf([&] { Tensor::empty(*m_rt, Device::cuda(0, true), DType::Int8, shape); }),
                  std::optional(ErrorCode::InvalidArgument));
+        // A view may not count more elements either (numel() would wrap).
+        if (std::find(shape.begin(), shape.end(), -3) == shape.end()) {
+            Tensor one = Tensor::zeros(*m_rt, Device::cpu(), DType::Float64, {1});
+            QCOMPARE(codeOf([&] { one.broadcastTo(shape); }), std::optional(ErrorCode::InvalidArgument));
+        }
     }
 
     void zeroSizeShapesCostNothing()

@@ -176,6 +176,11 @@ def test_factories_refuse_negative_dimensions(factory):
         getattr(memscope, factory)((2, -3))
 
 
+def test_views_refuse_shapes_that_overflow_int64():
+    with pytest.raises(ValueError, match="more elements or bytes than fit in 64 bits"):
+        memscope.zeros((1,), dtype="float64").broadcast_to([2**40, 2**40])
+
+
 def test_zero_size_shapes_cost_nothing():
     t = memscope.zeros((0, 10**9), dtype="float64")
     assert t.shape == (0, 10**9) and t.nbytes == 0 and t.tolist() == []

@@ -48,35 +48,60 @@ std::complex<double> asComplex(const Scalar &v)
     return {realPart(v), 0.0};
 }
 
-// The integer NumPy produces on x86-64 for a float -> integer cast: truncation
-// toward zero, and the "integer indefinite" value INT64_MIN for NaN, infinities
-// and values outside int64 (cvttsd2si). Values in [2^63, 2^64) go unsigned.
-std::uint64_t floatToIntegerBits(double d)
+// The integer NumPy's element-wise (scalar) cast loop produces for float ->
+// integer on x86-64, which is the C conversion GCC emits: truncation toward
+// zero; out-of-range values, NaN and infinities give the "integer indefinite"
+// of the conversion's width (cvttsd2si). NumPy converts to int8/16, uint8/16
+// and int32 through a 32-bit conversion, to uint32 and int64 through a 64-bit
+// one, and to uint64 with GCC's two-step sequence. (NumPy's SIMD loops differ
+// for out-of-range uint32 in some array lengths; tests/python/
+// test_memscope_casts.py compares with the installed NumPy.)
+std::uint64_t truncatedTo32(double d)
 {
-    if (std::isnan(d) || std::isinf(d))
-        return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
     const double t = std::trunc(d);
-    if (t >= -9223372036854775808.0 && t < 9223372036854775808.0)
-        return static_cast<std::uint64_t>(static_cast<std::int64_t>(t));
-    if (t >= 0.0 && t < 18446744073709551616.0)
-        return static_cast<std::uint64_t>(t);
-    return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
+    if (!(t >= -2147483648.0 && t < 2147483648.0)) // NaN too
+        return static_cast<std::uint64_t>(std::int64_t {std::numeric_limits<std::int32_t>::min()});
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(t));
+}
+
+std::uint64_t truncatedTo64(double d)
+{
+    const double t = std::trunc(d);
+    if (!(t >= -9223372036854775808.0 && t < 9223372036854775808.0)) // NaN too
+        return static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min());
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(t));
+}
+
+std::uint64_t floatToIntegerBits(double d, DType target)
+{
+    switch (target) {
+    case DType::Int64:
+    case DType::UInt32:
+        return truncatedTo64(d);
+    case DType::UInt64:
+        // Below 2^63 (and NaN): the signed conversion; above: convert d - 2^63 and set the top bit.
+        if (!(d >= 9223372036854775808.0))
+            return truncatedTo64(d);
+        return truncatedTo64(d - 9223372036854775808.0) ^ (std::uint64_t {1} << 63);
+    default:
+        return truncatedTo32(d);
+    }
 }
 
 // Two's complement bits of the value; narrowing below keeps the low bits (wraps).
-std::uint64_t integerBits(const Scalar &v)
+std::uint64_t integerBits(const Scalar &v, DType target)
 {
     return std::visit(
-        [](auto x) -> std::uint64_t {
+        [target](auto x) -> std::uint64_t {
             using X = decltype(x);
             if constexpr (std::is_same_v<X, bool>)
                 return x ? 1 : 0;
             else if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, std::uint64_t>)
                 return static_cast<std::uint64_t>(x);
             else if constexpr (std::is_same_v<X, double>)
-                return floatToIntegerBits(x);
+                return floatToIntegerBits(x, target);
             else
-                return floatToIntegerBits(x.real());
+                return floatToIntegerBits(x.real(), target);
         },
         v);
 }
@@ -128,43 +153,49 @@ std::string integerRange(bool isSigned, unsigned bits)
 
 std::string quoted(std::string_view text)
 {
-    return "'" + std::string(text) + "'";
+    return "'" + elideText(text) + "'";
 }
 
+enum class Parsed { Ok, Invalid, Overflow };
+
 // Parses a real number; accepts "nan", "inf", "-inf", "infinity" (any case), like Python's float().
-bool parseDouble(const std::string &s, double &out)
+// Refuses what C accepts and Python does not ("+-5", "nan(123)"); a finite number beyond
+// float64 ("1e400", 400 digits) is Overflow, never a silent inf. Underflow reads as 0.
+Parsed parseDouble(const std::string &s, double &out)
 {
     std::string lower;
     for (char c : s)
         lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const char *b = lower.data();
     const char *e = b + lower.size();
-    if (b != e && *b == '+')
+    if (b != e && *b == '+') {
         ++b;
-    if (b == e)
-        return false;
+        if (b != e && (*b == '-' || *b == '+'))
+            return Parsed::Invalid; // one sign only
+    }
+    if (b == e || lower.find('(') != std::string::npos)
+        return Parsed::Invalid; // C's "nan(n-char-sequence)" is not Python
     auto [ptr, ec] = std::from_chars(b, e, out);
-    if (ec == std::errc::result_out_of_range) {
+    if (ec == std::errc::result_out_of_range && ptr == e) {
         // from_chars leaves `out` untouched on overflow/underflow; strtod gives +-inf or 0.
         out = std::strtod(std::string(b, e).c_str(), nullptr);
-        return true;
+        return std::isinf(out) ? Parsed::Overflow : Parsed::Ok;
     }
-    return ec == std::errc() && ptr == e;
+    return ec == std::errc() && ptr == e ? Parsed::Ok : Parsed::Invalid;
 }
 
-bool parseComplex(std::string s, std::complex<double> &out)
+Parsed parseComplex(std::string s, std::complex<double> &out)
 {
     if (s.size() >= 2 && s.front() == '(' && s.back() == ')')
         s = s.substr(1, s.size() - 2);
     if (s.empty())
-        return false;
+        return Parsed::Invalid;
     const char last = static_cast<char>(std::tolower(static_cast<unsigned char>(s.back())));
     if (last != 'j' && last != 'i') {
         double re = 0;
-        if (!parseDouble(s, re))
-            return false;
+        const Parsed p = parseDouble(s, re);
         out = {re, 0.0};
-        return true;
+        return p;
     }
     s.pop_back();
     // Split at the last sign that is not an exponent sign and not the leading one.
@@ -179,12 +210,12 @@ bool parseComplex(std::string s, std::complex<double> &out)
     std::string imText = split == std::string::npos ? s : s.substr(split);
     if (imText.empty() || imText == "+" || imText == "-")
         imText += "1";
-    if (!parseDouble(imText, im))
-        return false;
-    if (split != std::string::npos && !parseDouble(s.substr(0, split), re))
-        return false;
+    const Parsed imag = parseDouble(imText, im);
+    const Parsed real = split == std::string::npos ? Parsed::Ok : parseDouble(s.substr(0, split), re);
+    if (imag == Parsed::Invalid || real == Parsed::Invalid)
+        return Parsed::Invalid;
     out = {re, im};
-    return true;
+    return imag == Parsed::Overflow || real == Parsed::Overflow ? Parsed::Overflow : Parsed::Ok;
 }
 
 double maxFinite(DType t)
@@ -200,6 +231,17 @@ double maxFinite(DType t)
     default:
         return std::numeric_limits<double>::max();
     }
+}
+
+// True when finite `d` becomes inf in `type` (values that round to the largest
+// finite one are fine, as NumPy's cast keeps them).
+bool overflows(DType type, double d)
+{
+    if (!std::isfinite(d) || std::fabs(d) <= maxFinite(type))
+        return false;
+    std::byte tmp[8];
+    storeScalar(type, d, tmp);
+    return std::isinf(std::get<double>(loadScalar(type, tmp)));
 }
 
 // Python's repr rule: scientific notation when the decimal exponent is below
@@ -333,16 +375,16 @@ void storeScalar(DType type, const Scalar &value, std::byte *dst)
         return storeAs<std::uint8_t>(dst, isNonZero(value) ? 1 : 0);
     case DType::Int8:
     case DType::UInt8:
-        return storeAs(dst, static_cast<std::uint8_t>(integerBits(value)));
+        return storeAs(dst, static_cast<std::uint8_t>(integerBits(value, type)));
     case DType::Int16:
     case DType::UInt16:
-        return storeAs(dst, static_cast<std::uint16_t>(integerBits(value)));
+        return storeAs(dst, static_cast<std::uint16_t>(integerBits(value, type)));
     case DType::Int32:
     case DType::UInt32:
-        return storeAs(dst, static_cast<std::uint32_t>(integerBits(value)));
+        return storeAs(dst, static_cast<std::uint32_t>(integerBits(value, type)));
     case DType::Int64:
     case DType::UInt64:
-        return storeAs(dst, integerBits(value));
+        return storeAs(dst, integerBits(value, type));
     case DType::Float16:
         return storeAs(dst, doubleToHalfBits(asDouble(value)));
     case DType::BFloat16:
@@ -364,10 +406,27 @@ void storeScalar(DType type, const Scalar &value, std::byte *dst)
     }
 }
 
+std::string elideText(std::string_view text, std::size_t maxBytes)
+{
+    if (text.size() <= maxBytes)
+        return std::string(text);
+    std::size_t cut = maxBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut; // never split a UTF-8 sequence
+    std::size_t characters = 0;
+    for (char c : text)
+        characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return std::string(text.substr(0, cut)) + "… (" + std::to_string(characters) + " characters)";
+}
+
 Scalar parseScalar(DType type, std::string_view rawText)
 {
-    const std::string s = trim(rawText);
     const std::string dtypeName(numpyName(type));
+    if (rawText.size() > kMaxScalarText)
+        throw Error(ErrorCode::ParseError,
+                    "a text of " + std::to_string(rawText.size()) + " bytes is not a " + dtypeName +
+                        " value (values have at most " + std::to_string(kMaxScalarText) + ")");
+    const std::string s = trim(rawText);
     if (s.empty())
         throw Error(ErrorCode::ParseError, "empty text is not a " + dtypeName + " value");
 
@@ -385,21 +444,22 @@ Scalar parseScalar(DType type, std::string_view rawText)
         const unsigned bits = static_cast<unsigned>(itemSize(type) * 8);
         const char *b = s.data();
         const char *e = b + s.size();
-        if (*b == '+')
+        const bool plus = *b == '+';
+        if (plus)
             ++b;
         const bool negative = b != e && *b == '-';
         // Parse the magnitude as unsigned so every int64/uint64 value reads exactly.
         std::uint64_t mag = 0;
         auto [ptr, ec] = std::from_chars(negative ? b + 1 : b, e, mag);
-        if (ptr != e || ec == std::errc::invalid_argument || (negative && b + 1 == e)) {
+        if (ptr != e || ec == std::errc::invalid_argument || (negative && b + 1 == e) || (plus && negative)) {
             double d = 0;
-            if (parseDouble(s, d) && std::isfinite(d))
+            if (parseDouble(s, d) == Parsed::Ok && std::isfinite(d))
                 throw Error(ErrorCode::ParseError, quoted(s) + " is not an integer (" + dtypeName + ")");
             throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value");
         }
         const std::string range = integerRange(isSigned, bits);
         const auto outOfRange = [&] {
-            return Error(ErrorCode::OutOfRange, s + " is out of range for " + dtypeName + " " + range);
+            return Error(ErrorCode::OutOfRange, elideText(s) + " is out of range for " + dtypeName + " " + range);
         };
         if (ec == std::errc::result_out_of_range)
             throw outOfRange();
@@ -417,27 +477,23 @@ Scalar parseScalar(DType type, std::string_view rawText)
     }
     case DTypeKind::Float: {
         double d = 0;
-        if (!parseDouble(s, d))
+        const Parsed parsed = parseDouble(s, d);
+        if (parsed == Parsed::Invalid)
             throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value");
-        if (std::isfinite(d) && std::fabs(d) > maxFinite(type)) {
-            // Values that round to the largest finite one are fine; beyond that the cast gives inf.
-            std::byte tmp[8];
-            storeScalar(type, d, tmp);
-            if (std::isinf(std::get<double>(loadScalar(type, tmp))))
-                throw Error(ErrorCode::OutOfRange,
-                            s + " overflows " + dtypeName + " (largest finite value " +
-                                formatReal(type, maxFinite(type)) + ")");
-        }
+        if (parsed == Parsed::Overflow || overflows(type, d))
+            throw Error(ErrorCode::OutOfRange,
+                        elideText(s) + " overflows " + dtypeName + " (largest finite value " +
+                            formatReal(type, maxFinite(type)) + ")");
         return d;
     }
     case DTypeKind::Complex: {
         std::complex<double> c;
-        if (!parseComplex(s, c))
+        const Parsed parsed = parseComplex(s, c);
+        if (parsed == Parsed::Invalid)
             throw Error(ErrorCode::ParseError, quoted(s) + " is not a " + dtypeName + " value (write e.g. 1+2j)");
-        const double m = maxFinite(type);
-        if ((std::isfinite(c.real()) && std::fabs(c.real()) > m) ||
-            (std::isfinite(c.imag()) && std::fabs(c.imag()) > m))
-            throw Error(ErrorCode::OutOfRange, s + " overflows " + dtypeName);
+        const DType part = type == DType::Complex64 ? DType::Float32 : DType::Float64;
+        if (parsed == Parsed::Overflow || overflows(part, c.real()) || overflows(part, c.imag()))
+            throw Error(ErrorCode::OutOfRange, elideText(s) + " overflows " + dtypeName);
         return c;
     }
     }

@@ -3,11 +3,77 @@
 
 #include "engine/error.h"
 #include "engine/gather.h"
+#include "engine/hostwrite.h"
 #include "engine/runtime.h"
 
 #include <cstring>
 
 namespace memscope::engine {
+
+namespace {
+
+void refuseReadOnly(const ElementTarget &target, WriteMode mode)
+{
+    if (target.readOnly && mode != WriteMode::Force)
+        throw Error(ErrorCode::ReadOnly,
+                    target.name + " is read-only (" + target.owner + "); the write was refused" + target.forceHint);
+}
+
+ElementWrite encode(const ElementTarget &target, std::int64_t offset, std::string_view text, WriteMode mode)
+{
+    refuseReadOnly(target, mode);
+    ElementWrite w;
+    w.offset = offset;
+    w.value = parseScalar(target.layout.dtype, text); // throws, naming the text and the dtype
+    w.size = itemSize(target.layout.dtype);
+    storeScalar(target.layout.dtype, w.value, w.bytes.data());
+    return w;
+}
+
+std::string ownerOf(const Buffer &b)
+{
+    return std::string(ownerName(b.owner())) + " buffer " + std::to_string(b.id());
+}
+
+} // namespace
+
+ElementWrite prepareElementWrite(const ElementTarget &target, std::span<const std::int64_t> index,
+                                 std::string_view text, WriteMode mode)
+{
+    return encode(target, target.layout.elementOffset(index), text, mode);
+}
+
+ElementWrite prepareElementWrite(const ElementTarget &target, std::int64_t flatIndex, std::string_view text,
+                                 WriteMode mode)
+{
+    const std::int64_t n = target.layout.numel();
+    if (flatIndex < 0 || flatIndex >= n)
+        throw Error(ErrorCode::OutOfRange,
+                    "element " + std::to_string(flatIndex) + " is outside " + target.name + " (" + std::to_string(n) +
+                        " elements)");
+    return encode(target, target.layout.flatOffset(flatIndex), text, mode);
+}
+
+std::int64_t checkedByteSize(DType dtype, std::span<const std::int64_t> shape)
+{
+    // As NumPy: the non-zero dimensions must fit even when another one is 0.
+    std::int64_t bytes = static_cast<std::int64_t>(itemSize(dtype));
+    bool overflow = false;
+    bool empty = false;
+    for (std::int64_t n : shape) {
+        if (n < 0)
+            throw Error(ErrorCode::InvalidArgument, "shape " + shapeText(shape) + " has a negative dimension");
+        if (n == 0)
+            empty = true;
+        else
+            overflow = overflow || __builtin_mul_overflow(bytes, n, &bytes);
+    }
+    if (overflow)
+        throw Error(ErrorCode::InvalidArgument,
+                    "shape " + shapeText(shape) + " of " + std::string(numpyName(dtype)) +
+                        " has more elements or bytes than fit in 64 bits");
+    return empty ? 0 : bytes;
+}
 
 Tensor::Tensor(std::shared_ptr<Buffer> buffer, Layout layout, bool readOnly)
     : m_buffer(std::move(buffer))
@@ -18,6 +84,7 @@ Tensor::Tensor(std::shared_ptr<Buffer> buffer, Layout layout, bool readOnly)
         throw Error(ErrorCode::InvalidArgument,
                     "shape " + shapeText(m_layout.shape) + " and strides " + shapeText(m_layout.strides) +
                         " differ in length");
+    checkedByteSize(m_layout.dtype, m_layout.shape); // views too: broadcast_to((2**40, 2**40)) would wrap numel()
     const ByteRange b = m_layout.byteBounds();
     if (!b.empty() && (b.lo < 0 || b.hi > static_cast<std::int64_t>(m_buffer->size())))
         throw Error(ErrorCode::OutOfRange,
@@ -28,8 +95,8 @@ Tensor::Tensor(std::shared_ptr<Buffer> buffer, Layout layout, bool readOnly)
 
 Tensor Tensor::empty(Runtime &runtime, const Device &device, DType dtype, std::vector<std::int64_t> shape)
 {
+    const auto bytes = static_cast<std::size_t>(checkedByteSize(dtype, shape));
     Layout l = Layout::contiguous(dtype, std::move(shape));
-    const auto bytes = static_cast<std::size_t>(l.numel() * l.itemSize());
     return Tensor(Buffer::allocate(runtime, device, bytes), std::move(l));
 }
 
@@ -75,22 +142,38 @@ Scalar Tensor::getFlat(std::int64_t flat) const
     return get(idx);
 }
 
+ElementTarget Tensor::elementTarget(std::span<const std::int64_t> index) const
+{
+    return {m_layout, m_readOnly, "element " + shapeText(index), ownerOf(*m_buffer), {}};
+}
+
+void Tensor::writeElement(std::int64_t offset, const std::byte *bytes, std::size_t size, WriteMode mode)
+{
+    if (mode == WriteMode::Force && m_buffer->hostAccessible() && m_buffer->owner() != Owner::Engine) {
+        // Forced into foreign host memory: it may be mapped read-only underneath.
+        const HostWriteResult r = writeHostMemory(m_buffer->base() + static_cast<Address>(offset), bytes, size);
+        if (r != HostWriteResult::Written)
+            throw Error(ErrorCode::ReadOnly,
+                        "the memory of " + ownerOf(*m_buffer) + " is " + std::string(hostWriteResultName(r)) +
+                            "; the write was refused");
+        return;
+    }
+    m_buffer->write(static_cast<std::size_t>(offset), bytes, size);
+}
+
 void Tensor::set(std::span<const std::int64_t> index, const Scalar &value, WriteMode mode)
 {
     const std::int64_t offset = checkedOffset(index);
-    if (m_readOnly && mode != WriteMode::Force)
-        throw Error(ErrorCode::ReadOnly,
-                    "element " + shapeText(index) + " is read-only (" + std::string(ownerName(m_buffer->owner())) +
-                        " buffer " + std::to_string(m_buffer->id()) + "); the write was refused");
+    refuseReadOnly(elementTarget(index), mode);
     std::byte tmp[16];
     storeScalar(dtype(), value, tmp);
-    m_buffer->write(static_cast<std::size_t>(offset), tmp, itemSize(dtype()));
+    writeElement(offset, tmp, itemSize(dtype()), mode);
 }
 
 void Tensor::setFromText(std::span<const std::int64_t> index, std::string_view text, WriteMode mode)
 {
-    checkedOffset(index); // report a bad index before a bad value
-    set(index, parseScalar(dtype(), text), mode);
+    const ElementWrite w = prepareElementWrite(elementTarget(index), index, text, mode);
+    writeElement(w.offset, w.bytes.data(), w.size, mode);
 }
 
 std::vector<std::byte> Tensor::contiguousBytes(std::size_t *bytesRead) const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/elementeditor.h"
 
+#include "engine/scalar.h"
 #include "ui/models/elementsmodel.h"
 #include "ui/models/objectsmodel.h"
 #include "ui/theme.h"
@@ -10,6 +11,7 @@
 #include <QLabel>
 #include <QLocale>
 
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -46,11 +48,18 @@ ElementEditor::ElementEditor(Session *session, Theme *theme, QWidget *parent)
     layout->addWidget(m_view, 1);
     m_message->setObjectName(QStringLiteral("editMessage"));
     m_message->setWordWrap(true);
+    // What was typed is shown as typed, never as markup; and however long the
+    // message, it never widens the window (it wraps or is cut at the window's width).
+    m_message->setTextFormat(Qt::PlainText);
+    m_message->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_title->setWordWrap(true); // long names and shapes wrap rather than being cut
     layout->addWidget(m_message);
     m_writeAnyway->setToolTip(tr("Writes through a read-only view, such as a TensorFlow tensor or a NumPy array "
                                  "with writeable=False, to show which other views see the change."));
     m_writeAnyway->setEnabled(false);
     connect(m_model, &ElementsModel::editRequested, this, &ElementEditor::onEditRequested);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ElementEditor::syncPagePickers);
     if (m_session) {
         connect(m_session, &Session::editFinished, this, &ElementEditor::onEditFinished);
         // Large objects: the visible windows are read when the interpreter is free.
@@ -90,13 +99,33 @@ void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot,
                                   f->readOnly ? tr(" · <b>read-only</b>") : QString()));
         m_writeAnyway->setEnabled(f->readOnly);
     }
-    if (oldObject != objectId || oldLead != m_model->leadingIndex().size())
+    // The shape too: a freed object's id can come back as another object's.
+    const std::vector<std::int64_t> shape = f ? f->shape : std::vector<std::int64_t> {};
+    if (oldObject != objectId || oldLead != m_model->leadingIndex().size() || shape != m_pickerShape) {
+        m_pickerShape = shape;
         rebuildDimensionPicker();
+    }
 }
 
 void ElementEditor::setFirstRow(qint64 row)
 {
     m_model->setRowOffset(row);
+}
+
+void ElementEditor::setFirstColumn(qint64 column)
+{
+    m_model->setColumnOffset(column);
+}
+
+void ElementEditor::syncPagePickers()
+{
+    // The page may move without the spin boxes (setFirstRow, a clamp on a new step).
+    for (const auto &[name, value] : {std::pair {QStringLiteral("firstRow"), m_model->rowOffset()},
+                                      std::pair {QStringLiteral("firstColumn"), m_model->columnOffset()}})
+        if (auto *spin = findChild<QSpinBox *>(name)) {
+            const QSignalBlocker block(spin);
+            spin->setValue(static_cast<int>(std::min<qint64>(value, INT_MAX)));
+        }
 }
 
 void ElementEditor::rebuildDimensionPicker()
@@ -106,6 +135,19 @@ void ElementEditor::rebuildDimensionPicker()
         delete item;
     }
     const engine::MemoryFact *f = m_model->fact();
+    if (f && m_model->totalColumns() > ElementsModel::kPageColumns) {
+        // More columns than a page: pick where the page starts, as for rows.
+        auto *first = new QSpinBox;
+        first->setObjectName(QStringLiteral("firstColumn"));
+        first->setRange(0, static_cast<int>(std::min<qint64>(m_model->totalColumns() - 1, INT_MAX)));
+        first->setSingleStep(static_cast<int>(ElementsModel::kPageColumns / 2));
+        first->setValue(static_cast<int>(m_model->columnOffset()));
+        first->setToolTip(tr("first column shown; %1 columns at a time").arg(ElementsModel::kPageColumns));
+        connect(first, &QSpinBox::valueChanged, this, [this](int v) { m_model->setColumnOffset(v); });
+        m_dims->addWidget(new QLabel(tr("Columns from")));
+        m_dims->addWidget(first);
+        m_dims->addWidget(new QLabel(tr("of %1").arg(QLocale().toString(m_model->totalColumns()))));
+    }
     if (f && m_model->totalRows() > ElementsModel::kPageRows) {
         // More rows than a page: pick where the page starts.
         auto *first = new QSpinBox;
@@ -127,7 +169,7 @@ void ElementEditor::rebuildDimensionPicker()
     for (std::size_t d = 0; d + 2 < f->shape.size(); ++d) {
         auto *spin = new QSpinBox;
         spin->setObjectName(QStringLiteral("dim%1").arg(d));
-        spin->setRange(0, static_cast<int>(f->shape[d] - 1));
+        spin->setRange(0, static_cast<int>(std::clamp<std::int64_t>(f->shape[d] - 1, 0, INT_MAX)));
         spin->setValue(static_cast<int>(m_model->leadingIndex()[d]));
         spin->setToolTip(tr("index along dimension %1 (size %2)").arg(d).arg(f->shape[d]));
         connect(spin, &QSpinBox::valueChanged, this, [this, d](int v) {
@@ -146,6 +188,14 @@ void ElementEditor::onEditRequested(std::uint64_t objectId, qint64 flat, const Q
 {
     if (!m_session)
         return;
+    if (text.size() > qsizetype(engine::kMaxScalarText)) {
+        // A pasted document is no value: refused here, before it reaches the engine or a widget.
+        onEditFinished(false,
+                       tr("a text of %1 characters is not a value (values have at most %2)")
+                           .arg(QLocale().toString(text.size()))
+                           .arg(engine::kMaxScalarText));
+        return;
+    }
     m_message->setText(tr("writing…"));
     m_session->writeElement(objectId, flat, text, m_writeAnyway->isChecked() && m_writeAnyway->isEnabled());
 }
@@ -154,7 +204,10 @@ void ElementEditor::onEditFinished(bool ok, const QString &message)
 {
     const QColor color = m_theme ? (ok ? m_theme->colors().mutedText : m_theme->colors().error) : QColor();
     m_message->setStyleSheet(color.isValid() ? QStringLiteral("color: %1").arg(color.name()) : QString());
-    m_message->setText(ok ? tr("wrote: %1").arg(message) : tr("refused: %1").arg(message));
+    // The engine quotes typed text elided; anything else long is cut here.
+    constexpr qsizetype kMaxMessage = 400;
+    const QString shown = message.size() > kMaxMessage ? message.left(kMaxMessage) + QStringLiteral("…") : message;
+    m_message->setText(ok ? tr("wrote: %1").arg(shown) : tr("refused: %1").arg(shown));
 }
 
 } // namespace memscope::ui

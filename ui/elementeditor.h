@@ -31,9 +31,12 @@ public:
     void setWriteAnyway(bool on);
     /// First row shown, for objects with more rows than a page.
     void setFirstRow(qint64 row);
+    /// First column shown, for objects with more columns than a page.
+    void setFirstColumn(qint64 column);
 
 private:
     void rebuildDimensionPicker();
+    void syncPagePickers();
     void onEditRequested(std::uint64_t objectId, qint64 flat, const QString &text);
     void onEditFinished(bool ok, const QString &message);
 
@@ -45,6 +48,7 @@ private:
     QLabel *m_message;
     QCheckBox *m_writeAnyway;
     QHBoxLayout *m_dims;
+    std::vector<std::int64_t> m_pickerShape; ///< shape the dimension picker was built for
 };
 
 } // namespace memscope::ui

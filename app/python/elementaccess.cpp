@@ -4,16 +4,79 @@
 #include "app/python/pythonbackend.h"
 
 #include "engine/error.h"
+#include "engine/hostwrite.h"
 #include "engine/runtime.h"
 #include "engine/scalar.h"
+#include "engine/tensor.h"
 
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
 #include <cstring>
 
+namespace py = pybind11;
 using namespace memscope::engine;
 
 namespace memscope::python {
 
 namespace {
+
+// Why the memory under a read-only NumPy array must not be written even when
+// the user forces it, or "". Forcing is for memory that is writable
+// underneath (writeable=False set by someone, a TensorFlow tensor's buffer);
+// not for an immutable `bytes` object (its bytes are shared by every equal
+// constant of the process) nor any exporter of a read-only buffer (an mmap
+// opened for reading). `objectId` is the id() of the live object: the snapshot's
+// references keep it alive while we hold the GIL.
+std::string numpyRootRefusal(std::uint64_t objectId, Address data)
+{
+    py::handle obj(reinterpret_cast<PyObject *>(objectId));
+    py::dict modules = py::module_::import("sys").attr("modules");
+    if (!modules.contains("numpy"))
+        return {};
+    py::object ndarray = modules["numpy"].attr("ndarray");
+    if (!py::isinstance(obj, ndarray))
+        return "it is no longer the array of the snapshot";
+    py::dict ai = obj.attr("__array_interface__");
+    if (py::tuple(ai["data"])[0].cast<Address>() != data)
+        return "it is no longer the array of the snapshot";
+    py::object root = py::reinterpret_borrow<py::object>(obj);
+    while (py::isinstance(root.attr("base"), ndarray))
+        root = root.attr("base");
+    py::object owner = root.attr("base");
+    if (owner.is_none())
+        return {}; // the array owns its memory
+    const auto typeName = py::str(py::type::handle_of(owner).attr("__module__")).cast<std::string>() + "." +
+        py::str(py::type::handle_of(owner).attr("__qualname__")).cast<std::string>();
+    if (py::isinstance<py::bytes>(owner))
+        return "its memory belongs to an immutable bytes object (equal bytes constants share it)";
+    if (typeName.starts_with("tensorflow.") || typeName.starts_with("memscope."))
+        return {}; // tensors whose buffers are writable underneath
+    try {
+        py::object view = py::module_::import("builtins").attr("memoryview")(owner);
+        const bool readonly = view.attr("readonly").cast<bool>();
+        view.attr("release")();
+        if (readonly)
+            return "its memory belongs to a read-only buffer (" + typeName + ")";
+    } catch (const py::error_already_set &) {
+        // No buffer protocol: nothing to ask; the page check below still guards.
+    }
+    return {};
+}
+
+// Why a forced write into the read-only object `f` is refused, or "".
+std::string forcedWriteRefusal(const MemoryFact &f)
+{
+    if (f.framework == Framework::NumPy)
+        return numpyRootRefusal(f.objectId, f.data);
+    if (f.framework == Framework::MemScope &&
+        std::any_of(f.flags.begin(), f.flags.end(), [](const std::string &fl) { return fl.starts_with("wraps "); }))
+        // A read-only view of someone else's memory (memscope.from_numpy of a
+        // read-only array): who owns it is not visible from here.
+        return "it wraps read-only memory of another library; write through that library's object instead";
+    return {};
+}
+
 const MemoryFact *findFact(const Snapshot *snapshot, std::uint64_t objectId)
 {
     if (snapshot)
@@ -64,21 +127,28 @@ void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex
 {
     if (!f.isSupported())
         throw Error(ErrorCode::Unsupported, f.label() + " cannot be edited: " + f.unsupported);
-    if (f.readOnly && !force)
+    const ElementTarget target {Layout {f.dtype, 0, f.shape, f.strides}, f.readOnly, f.label(),
+                                std::string(frameworkName(f.framework)), ". Use \"write anyway\" to write through it."};
+    const ElementWrite w = prepareElementWrite(target, flatIndex, text, force ? WriteMode::Force : WriteMode::Checked);
+    if (f.readOnly && force)
+        if (const std::string why = forcedWriteRefusal(f); !why.empty())
+            throw Error(ErrorCode::ReadOnly, f.label() + " cannot be written even with \"write anyway\": " + why);
+    const Address at = f.data + static_cast<Address>(w.offset);
+    if (!f.device.isCpu()) {
+        m_runtime.backend(f.device)->copyFromHost(at, w.bytes.data(), w.size);
+        return;
+    }
+    // The object is alive (held by the snapshot) and we hold the GIL; the
+    // pages may still be mapped without write permission: the kernel checks.
+    const HostWriteResult r = writeHostMemory(at, w.bytes.data(), w.size);
+    if (r == HostWriteResult::NotWritable)
         throw Error(ErrorCode::ReadOnly,
-                    f.label() + " is read-only (" + std::string(frameworkName(f.framework)) +
-                        "); the edit was refused. Use \"write anyway\" to write through it.");
-    const Layout layout {f.dtype, 0, f.shape, f.strides};
-    if (flatIndex < 0 || flatIndex >= layout.numel())
-        throw Error(ErrorCode::OutOfRange,
-                    "element " + std::to_string(flatIndex) + " is outside " + f.label() + " (" +
-                        std::to_string(layout.numel()) + " elements)");
-    const Scalar value = parseScalar(f.dtype, text); // throws, naming the text and the dtype
-    std::byte bytes[16];
-    storeScalar(f.dtype, value, bytes);
-    const Address at = f.data + static_cast<Address>(layout.flatOffset(flatIndex));
-    // The object is alive (held by the snapshot) and we hold the GIL.
-    m_runtime.backend(f.device)->copyFromHost(at, bytes, itemSize(f.dtype));
+                    f.label() +
+                        " lies in memory mapped without write permission (a file "
+                        "opened for reading?); nothing was written");
+    if (r != HostWriteResult::Written)
+        throw Error(ErrorCode::InvalidArgument,
+                    f.label() + "'s memory is " + std::string(hostWriteResultName(r)) + "; nothing was written");
 }
 
 void PythonBackend::readElements(std::uint64_t objectId, std::int64_t first, std::int64_t count, ElementsRead done)

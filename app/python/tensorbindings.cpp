@@ -146,11 +146,18 @@ void requireHost(const Tensor &t, const char *what)
                                   t.device().toString() + " (call .to('cpu') first)");
 }
 
+// NumPy's limit on dimensions (NPY_MAXDIMS in NumPy 1.x): deeper nesting is
+// refused, which also ends a list that contains itself (l = [l]).
+constexpr std::size_t kMaxDims = 32;
+
 // Flattens nested Python sequences, inferring the shape and (NumPy's rules)
 // the dtype: bool < int64 < float64 < complex128.
 void flatten(py::handle obj, std::size_t depth, std::vector<std::int64_t> &shape, std::vector<py::object> &leaves)
 {
     if (py::isinstance<py::sequence>(obj) && !py::isinstance<py::str>(obj)) {
+        if (depth >= kMaxDims)
+            throw py::value_error("nested sequence is deeper than " + std::to_string(kMaxDims) +
+                                  " levels (the most dimensions a tensor has; a list that contains itself?)");
         const auto seq = py::reinterpret_borrow<py::sequence>(obj);
         const auto n = static_cast<std::int64_t>(py::len(seq));
         if (depth == shape.size())

@@ -6,6 +6,9 @@
 #ifndef Q_MOC_RUN
 #include "engine/dtype.h"
 #include "engine/error.h"
+
+#include <set>
+#include <string>
 #endif
 
 using namespace memscope::engine;
@@ -49,7 +52,27 @@ private Q_SLOTS:
         QCOMPARE(parseDType(tfName(t)), t);
     }
 
-    void allListed() { QCOMPARE(kAllDTypes.size(), std::size_t(15)); }
+    // kAllDTypes holds every enumerator once, and each one has names of its own
+    // that read back to it (a new dtype missing from the list, or two dtypes
+    // sharing a spelling, fails here).
+    void allListed()
+    {
+        std::set<DType> listed(kAllDTypes.begin(), kAllDTypes.end());
+        QCOMPARE(listed.size(), kAllDTypes.size()); // no duplicates
+        QCOMPARE(int(listed.size()), int(DType::Complex128) + 1); // every enumerator up to the last
+        for (int i = 0; i <= int(DType::Complex128); ++i)
+            QVERIFY2(listed.contains(static_cast<DType>(i)), qPrintable(QString::number(i)));
+        std::set<std::string> numpyNames, torchNames, tfNames;
+        for (DType t : kAllDTypes) {
+            QVERIFY(numpyNames.insert(std::string(numpyName(t))).second);
+            QVERIFY(torchNames.insert(torchName(t)).second);
+            QVERIFY(tfNames.insert(tfName(t)).second);
+            QCOMPARE(parseDType(numpyName(t)), t);
+            QCOMPARE(parseDType(torchName(t)), t);
+            QCOMPARE(parseDType(tfName(t)), t);
+            QVERIFY(itemSize(t) >= 1 && itemSize(t) <= 16);
+        }
+    }
 
     void spellings_data()
     {

@@ -4,7 +4,12 @@
 
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of these.
 #ifndef Q_MOC_RUN
+#include "engine/operations.h"
 #include "testruntime.h"
+
+#include <algorithm>
+#include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 using namespace memscope::engine;
@@ -69,6 +74,93 @@ private Q_SLOTS:
         QCOMPARE(doubles(a), (D {0, 1, 2})); // nothing changed
         a.setFromText(i, "5", WriteMode::Force);
         QCOMPARE(doubles(a), (D {0, 5, 2}));
+    }
+
+    void forcedWriteIntoReadOnlyPagesIsRefused()
+    {
+        // A foreign view of a page mapped without write permission (np.memmap
+        // mode='r' wrapped with memscope.from_numpy): forcing must not fault.
+        const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+        void *p = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        QVERIFY(p != MAP_FAILED);
+        static_cast<double *>(p)[1] = 4.0;
+        QCOMPARE(mprotect(p, page, PROT_READ), 0);
+        Tensor t = wrap(*m_rt, Device::cpu(), reinterpret_cast<Address>(p), page,
+                        Layout::contiguous(DType::Float64, {4}), Owner::NumPy, nullptr, true);
+        const V i {1};
+        QCOMPARE(codeOf([&] { t.setFromText(i, "5"); }), std::optional(ErrorCode::ReadOnly));
+        QCOMPARE(codeOf([&] { t.setFromText(i, "5", WriteMode::Force); }), std::optional(ErrorCode::ReadOnly));
+        QCOMPARE(codeOf([&] { t.set(i, 5.0, WriteMode::Force); }), std::optional(ErrorCode::ReadOnly));
+        QCOMPARE(static_cast<const double *>(p)[1], 4.0);
+        // Writable underneath: forcing writes.
+        QCOMPARE(mprotect(p, page, PROT_READ | PROT_WRITE), 0);
+        t.setFromText(i, "5", WriteMode::Force);
+        QCOMPARE(static_cast<const double *>(p)[1], 5.0);
+        munmap(p, page);
+    }
+
+    void elementWritesAreCheckedInOneOrder()
+    {
+        // Index first, then read-only, then the text: the editor and setFromText agree.
+        const ElementTarget ro {Layout::contiguous(DType::Int8, {2, 3}), true, "x", "numpy", "; force it"};
+        QCOMPARE(codeOf([&] { prepareElementWrite(ro, 6, "abc", WriteMode::Checked); }),
+                 std::optional(ErrorCode::OutOfRange));
+        QCOMPARE(codeOf([&] { prepareElementWrite(ro, -1, "1", WriteMode::Force); }),
+                 std::optional(ErrorCode::OutOfRange));
+        QCOMPARE(codeOf([&] { prepareElementWrite(ro, 5, "abc", WriteMode::Checked); }),
+                 std::optional(ErrorCode::ReadOnly));
+        QCOMPARE(codeOf([&] { prepareElementWrite(ro, 5, "300", WriteMode::Force); }),
+                 std::optional(ErrorCode::OutOfRange));
+        try {
+            prepareElementWrite(ro, 0, "1", WriteMode::Checked);
+            QFAIL("accepted");
+        } catch (const Error &e) {
+            QCOMPARE(QString::fromUtf8(e.what()),
+                     QStringLiteral("x is read-only (numpy); the write was refused; force it"));
+        }
+        const V at {1, 2};
+        const ElementWrite w = prepareElementWrite(ro, at, "-5", WriteMode::Force);
+        QCOMPARE(w.offset, 5);
+        QCOMPARE(w.size, std::size_t(1));
+        QCOMPARE(int(static_cast<std::int8_t>(w.bytes[0])), -5);
+        // Overflowing floats are refused the same way everywhere.
+        Tensor f = Tensor::zeros(*m_rt, Device::cpu(), DType::Float64, {2});
+        const V i {0};
+        QCOMPARE(codeOf([&] { f.setFromText(i, "1e400"); }), std::optional(ErrorCode::OutOfRange));
+        QCOMPARE(doubles(f), (D {0, 0}));
+    }
+
+    void shapesThatOverflowAreRefused_data()
+    {
+        QTest::addColumn<V>("shape");
+        QTest::newRow("2^40 x 2^40") << V {std::int64_t {1} << 40, std::int64_t {1} << 40};
+        QTest::newRow("bytes only") << V {std::int64_t {1} << 61, 8};
+        QTest::newRow("negative") << V {2, -3};
+        // NumPy refuses these too ("array is too big"): the product is not allowed to wrap.
+        QTest::newRow("wraps, then 0") << V {std::int64_t {1} << 32, std::int64_t {1} << 32, 0};
+        QTest::newRow("0, then wraps") << V {0, std::int64_t {1} << 32, std::int64_t {1} << 32};
+    }
+    void shapesThatOverflowAreRefused()
+    {
+        QFETCH(V, shape);
+        QCOMPARE(codeOf([&] { Tensor::zeros(*m_rt, Device::cpu(), DType::Float64, shape); }),
+                 std::optional(ErrorCode::InvalidArgument));
+        QCOMPARE(codeOf([&] { Tensor::empty(*m_rt, Device::cuda(0, true), DType::Int8, shape); }),
+                 std::optional(ErrorCode::InvalidArgument));
+        // A view may not count more elements either (numel() would wrap).
+        if (std::find(shape.begin(), shape.end(), -3) == shape.end()) {
+            Tensor one = Tensor::zeros(*m_rt, Device::cpu(), DType::Float64, {1});
+            QCOMPARE(codeOf([&] { one.broadcastTo(shape); }), std::optional(ErrorCode::InvalidArgument));
+        }
+    }
+
+    void zeroSizeShapesCostNothing()
+    {
+        const V shape {0, 1'000'000'000};
+        QCOMPARE(checkedByteSize(DType::Float64, shape), 0);
+        Tensor t = Tensor::zeros(*m_rt, Device::cpu(), DType::Float64, shape);
+        QCOMPARE(t.nbytes(), 0);
+        QCOMPARE(t.numel(), 0);
     }
 
     void badEditsChangeNothing_data()

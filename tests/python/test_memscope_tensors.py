@@ -137,3 +137,50 @@ def test_buffer_requests_respect_contiguity():
     view = memoryview(strided)  # a strided request is fine
     assert view.shape == (2, 2) and view.strides == (16, 8)
     assert view.tolist() == [[1, 3], [5, 7]]
+
+
+def test_self_referencing_and_deep_lists_raise_like_numpy():
+    # Both overflowed the C++ stack (SIGSEGV) before the depth limit.
+    selfref = []
+    selfref.append(selfref)
+    with pytest.raises(ValueError, match="deeper than 32"):
+        memscope.tensor(selfref)
+    deep = 0
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="deeper than 32"):
+        memscope.tensor(deep)
+    # NumPy's own limit: 32 levels still make a tensor.
+    ok = 1.0
+    for _ in range(32):
+        ok = [ok]
+    t = memscope.tensor(ok)
+    assert t.ndim == 32 and t.shape == (1,) * 32
+    too_deep = [ok]
+    with pytest.raises(ValueError):
+        np.array(too_deep)  # NumPy refuses 33 dimensions too
+    with pytest.raises(ValueError, match="deeper than 32"):
+        memscope.tensor(too_deep)
+
+
+@pytest.mark.parametrize("factory", ["zeros", "empty"])
+@pytest.mark.parametrize("shape", [(2**40, 2**40), (2**62, 4), (2**31, 2**31, 2**2), (2**61, 8)])
+def test_factories_refuse_shapes_that_overflow_int64(factory, shape):
+    with pytest.raises(ValueError, match="more elements or bytes than fit in 64 bits"):
+        getattr(memscope, factory)(shape, dtype="float64")
+
+
+@pytest.mark.parametrize("factory", ["zeros", "empty"])
+def test_factories_refuse_negative_dimensions(factory):
+    with pytest.raises(ValueError, match="negative dimension"):
+        getattr(memscope, factory)((2, -3))
+
+
+def test_views_refuse_shapes_that_overflow_int64():
+    with pytest.raises(ValueError, match="more elements or bytes than fit in 64 bits"):
+        memscope.zeros((1,), dtype="float64").broadcast_to([2**40, 2**40])
+
+
+def test_zero_size_shapes_cost_nothing():
+    t = memscope.zeros((0, 10**9), dtype="float64")
+    assert t.shape == (0, 10**9) and t.nbytes == 0 and t.tolist() == []

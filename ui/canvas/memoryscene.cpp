@@ -15,6 +15,7 @@
 #include <QPainter>
 #include <QPen>
 #include <QStyleOptionGraphicsItem>
+#include <QTextDocument>
 
 #include <functional>
 #include <limits>
@@ -103,6 +104,59 @@ QString indexText(const MemoryFact &f, std::int64_t flat)
     for (auto i : l.unravel(flat))
         parts << QString::number(i);
     return QString::fromStdString(f.label()) + QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
+// For each byte offset from `regionLo` (of `regionBytes`), the smallest flat
+// index of an element of `f` that starts there, or -1. Built one dimension at
+// a time over the distinct addresses reached so far: a stride-0 dimension adds
+// none (np.broadcast_to(np.zeros(3), (10**9, 3)) costs 3 entries, not 3e9), and
+// a dimension with stride s adds at most regionBytes / |s| per address, so the
+// work is bounded by the region's bytes, never by the view's logical size.
+// Keeping the smallest flat index per address is exact: equal partial addresses
+// are completed by the same later indices.
+std::vector<std::int64_t> firstElementAt(const MemoryFact &f, Address regionLo, std::int64_t regionBytes)
+{
+    std::vector<std::int64_t> at(static_cast<std::size_t>(std::max<std::int64_t>(0, regionBytes)), -1);
+    if (f.data < regionLo || f.data - regionLo >= static_cast<Address>(regionBytes) || f.numel() <= 0)
+        return at;
+    // C-order weight of each dimension (its step in flat index).
+    const std::size_t ndim = f.shape.size();
+    std::vector<std::int64_t> weight(ndim, 1);
+    for (std::size_t d = ndim; d-- > 1;)
+        if (__builtin_mul_overflow(weight[d], f.shape[d], &weight[d - 1]))
+            return at; // more elements than int64 counts: nothing sensible to show per cell
+    at[static_cast<std::size_t>(f.data - regionLo)] = 0;
+    std::vector<std::int64_t> next;
+    for (std::size_t d = 0; d < ndim; ++d) {
+        const std::int64_t n = f.shape[d];
+        const std::int64_t stride = f.strides[d];
+        if (n <= 1 || stride == 0 || stride >= regionBytes || stride <= -regionBytes)
+            continue; // no new addresses in the region; index 0 is the smallest already
+        next.assign(at.size(), -1);
+        for (std::int64_t o = 0; o < regionBytes; ++o) {
+            const std::int64_t base = at[static_cast<std::size_t>(o)];
+            if (base < 0)
+                continue;
+            for (std::int64_t i = 0; i < n; ++i) {
+                const std::int64_t o2 = o + i * stride; // |stride| < regionBytes: no overflow before the break
+                if (o2 < 0 || o2 >= regionBytes)
+                    break; // further i only go further away
+                std::int64_t &slot = next[static_cast<std::size_t>(o2)];
+                const std::int64_t flat = base + i * weight[d];
+                if (slot < 0 || flat < slot)
+                    slot = flat;
+            }
+        }
+        at.swap(next);
+    }
+    return at;
+}
+
+// Tooltips render rich text when Qt guesses they contain some: names and code
+// written by the user ('<h1>BIG</h1><img src=...>') must show as typed.
+QString plainTip(const QString &text)
+{
+    return Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal);
 }
 
 QGraphicsSimpleTextItem *placeText(QGraphicsScene *scene, const QString &text, const QFont &font, const QColor &color,
@@ -250,23 +304,39 @@ void MemoryScene::rebuild()
         // Primary first, so its values win where several views cover a cell.
         std::vector<int> order = r.facts;
         std::stable_partition(order.begin(), order.end(), [&](int i) { return i == r.primary; });
+        const auto regionBytes = static_cast<std::int64_t>(r.hi - r.lo);
         for (int fi : order) {
             const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
             const Layout l {f.dtype, 0, f.shape, f.strides};
-            const std::set<std::int64_t> changed(s.changed[static_cast<std::size_t>(fi)].begin(),
-                                                 s.changed[static_cast<std::size_t>(fi)].end());
-            for (std::int64_t e = 0; e < f.numel(); ++e) {
-                const auto off = static_cast<std::int64_t>(f.data - r.lo) + l.flatOffset(e);
+            // Per byte of the buffer, never per logical element: work bounded by the cells.
+            const std::vector<std::int64_t> at = firstElementAt(f, r.lo, regionBytes);
+            std::vector<std::int64_t> firstOfCell(r.cells.size(), -1);
+            for (std::int64_t off = 0; off < regionBytes; ++off) {
+                const std::int64_t e = at[static_cast<std::size_t>(off)];
+                if (e < 0)
+                    continue;
                 const std::int64_t firstCell = off / r.item;
                 const std::int64_t lastCell = (off + f.itemSize() - 1) / r.item;
                 for (std::int64_t k = firstCell; k <= lastCell && k < r.cellCount(); ++k) {
+                    std::int64_t &first = firstOfCell[static_cast<std::size_t>(k)];
+                    if (first < 0 || e < first)
+                        first = e;
                     Cell &cell = r.cells[static_cast<std::size_t>(k)];
-                    if (cell.facts.insert(fi).second)
-                        cell.views.emplace_back(fi, e);
-                    cell.changed |= changed.contains(e);
                     if (cell.value.isEmpty() && off % r.item == 0 && f.itemSize() == r.item && k == firstCell)
                         cell.value = elementText(f, e);
                 }
+            }
+            for (std::size_t k = 0; k < r.cells.size(); ++k)
+                if (firstOfCell[k] >= 0 && r.cells[k].facts.insert(fi).second)
+                    r.cells[k].views.emplace_back(fi, firstOfCell[k]); // the first element seen there
+            // Changed elements (a list the change tracker bounds) light the cells they cover.
+            for (std::int64_t e : s.changed[static_cast<std::size_t>(fi)]) {
+                if (e < 0 || e >= f.numel())
+                    continue;
+                const auto off = static_cast<std::int64_t>(f.data - r.lo) + l.flatOffset(e);
+                for (std::int64_t k = std::max<std::int64_t>(0, off / r.item);
+                     k <= (off + f.itemSize() - 1) / r.item && k < r.cellCount(); ++k)
+                    r.cells[static_cast<std::size_t>(k)].changed = true;
             }
         }
     }
@@ -350,13 +420,14 @@ void MemoryScene::rebuild()
                         QStringList seenAs;
                         for (const auto &[fi, e] : views)
                             seenAs << indexText(snapshot->facts[static_cast<std::size_t>(fi)], e);
-                        return tr("buf %1 + 0x%2\naddress %3 … %4 (%5 B)\n%6%7")
-                            .arg(number)
-                            .arg(QString::number(at - lo, 16), hex(at), hex(at + static_cast<Address>(item) - 1))
-                            .arg(item)
-                            .arg(seenAs.isEmpty() ? tr("not viewed by any variable")
-                                                  : tr("seen as ") + seenAs.join(QStringLiteral(", ")))
-                            .arg(changed ? tr("\nchanged by the last step") : QString());
+                        return plainTip(
+                            tr("buf %1 + 0x%2\naddress %3 … %4 (%5 B)\n%6%7")
+                                .arg(number)
+                                .arg(QString::number(at - lo, 16), hex(at), hex(at + static_cast<Address>(item) - 1))
+                                .arg(item)
+                                .arg(seenAs.isEmpty() ? tr("not viewed by any variable")
+                                                      : tr("seen as ") + seenAs.join(QStringLiteral(", ")))
+                                .arg(changed ? tr("\nchanged by the last step") : QString()));
                     };
                     auto *rect = new CellItem(QRectF(cx, cy, kCellW, kCellH),
                                               cell.value.isEmpty() ? QStringLiteral("·") : cell.value, offset, cellFont,
@@ -424,7 +495,8 @@ void MemoryScene::rebuild()
                     const qreal x0 = kBlockX + width * static_cast<double>(lo - r.lo) / span;
                     const qreal x1 = kBlockX + width * static_cast<double>(hi - r.lo) / span;
                     auto *seg = addRect(QRectF(x0, strip, std::max<qreal>(2, x1 - x0), 6), Qt::NoPen, color);
-                    seg->setToolTip(tr("%1: bytes %2 … %3").arg(QString::fromStdString(f.label()), hex(lo), hex(hi)));
+                    seg->setToolTip(
+                        plainTip(tr("%1: bytes %2 … %3").arg(QString::fromStdString(f.label()), hex(lo), hex(hi))));
                     strip += 9;
                 }
                 blockHeight = strip - blockTop + 6;
@@ -453,16 +525,17 @@ void MemoryScene::rebuild()
                 b->setData(kGroupKey, r.group);
                 b->setData(kTextKey, QString::fromStdString(f.label()));
                 const auto [lo, hi] = f.extent();
-                b->setToolTip(tr("%1\n%2 … %3 (%4)\nbuf %5 + 0x%6%7")
-                                  .arg(namesString(f), hex(lo), hex(hi), QLocale().formattedDataSize(f.nbytes()))
-                                  .arg(r.number)
-                                  .arg(QString::number(lo - r.lo, 16))
-                                  .arg(f.flags.empty() ? QString() : QStringLiteral("\n") + QString::fromStdString([&] {
-                                                                         std::string j;
-                                                                         for (const auto &fl : f.flags)
-                                                                             j += (j.empty() ? "" : ", ") + fl;
-                                                                         return j;
-                                                                     }())));
+                b->setToolTip(
+                    plainTip(tr("%1\n%2 … %3 (%4)\nbuf %5 + 0x%6%7")
+                                 .arg(namesString(f), hex(lo), hex(hi), QLocale().formattedDataSize(f.nbytes()))
+                                 .arg(r.number)
+                                 .arg(QString::number(lo - r.lo, 16))
+                                 .arg(f.flags.empty() ? QString() : QStringLiteral("\n") + QString::fromStdString([&] {
+                                                                        std::string j;
+                                                                        for (const auto &fl : f.flags)
+                                                                            j += (j.empty() ? "" : ", ") + fl;
+                                                                        return j;
+                                                                    }()))));
                 varBoxOfFact[fi] = box;
                 regionOfFact[fi] = &r;
                 // Connector to the first byte it views.
@@ -495,7 +568,7 @@ void MemoryScene::rebuild()
         lane->setZValue(-10);
         lanes.push_back(lane);
         lane->setData(kKindKey, static_cast<int>(ItemKind::Lane));
-        lane->setToolTip(QString::fromStdString(device.toString()));
+        lane->setToolTip(plainTip(QString::fromStdString(device.toString())));
         auto *title = placeText(this, laneTitle, uiFont(11, true), c.text, {kLaneX + 16, laneTop + 8});
         title->setData(kKindKey, static_cast<int>(ItemKind::Caption));
         Q_UNUSED(first);
@@ -513,7 +586,8 @@ void MemoryScene::rebuild()
                               uiFont(9), c.mutedText, {kVarX + 10, y + 33});
         if (why->boundingRect().width() > kVarW - 16)
             why->setScale((kVarW - 16) / why->boundingRect().width());
-        b->setToolTip(QString::fromStdString(f.typeName + ": " + (f.isSupported() ? "no elements" : f.unsupported)));
+        b->setToolTip(
+            plainTip(QString::fromStdString(f.typeName + ": " + (f.isSupported() ? "no elements" : f.unsupported))));
         y += kVarH + kVarGap;
     }
 
@@ -549,7 +623,7 @@ void MemoryScene::rebuild()
                                                .arg(QString::fromLatin1(directionName(rel.direction).data()))
                                          : kind;
         arrow->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
-        arrow->setToolTip(label1 + QStringLiteral("\n") + label2);
+        arrow->setToolTip(plainTip(label1 + QStringLiteral("\n") + label2));
         const QPointF mid(bulge + 12, (from.center().y() + to.center().y()) / 2 - 21);
         auto *t1 = placeText(this, label1, monoFont(10), c.text, mid + QPointF(8, 4));
         auto *t2 = placeText(this, label2, uiFont(9), c.mutedText, mid + QPointF(8, 22));

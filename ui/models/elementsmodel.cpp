@@ -31,9 +31,12 @@ void ElementsModel::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::u
         for (std::size_t i = 0; i < m_snapshot->facts.size(); ++i)
             if (m_snapshot->facts[i].objectId == objectId && m_snapshot->facts[i].isSupported())
                 m_factIndex = static_cast<int>(i);
-    if (!sameObject)
+    if (!sameObject) {
         m_rowOffset = 0;
+        m_columnOffset = 0;
+    }
     m_rowOffset = std::clamp<qint64>(m_rowOffset, 0, std::max<qint64>(0, totalRows() - 1));
+    m_columnOffset = std::clamp<qint64>(m_columnOffset, 0, std::max<qint64>(0, totalColumns() - 1));
     const std::size_t lead = fact() && fact()->shape.size() > 2 ? fact()->shape.size() - 2 : 0;
     if (!sameObject || m_leading.size() != lead)
         m_leading.assign(lead, 0);
@@ -52,11 +55,19 @@ void ElementsModel::setLeadingIndex(std::vector<std::int64_t> index)
 qint64 ElementsModel::totalRows() const
 {
     const MemoryFact *f = fact();
-    if (!f)
+    if (!f || f->numel() == 0) // no elements: no grid, whatever the other dimensions say
         return 0;
     if (f->shape.empty())
         return 1;
     return f->shape.size() == 1 ? f->shape[0] : f->shape[f->shape.size() - 2];
+}
+
+qint64 ElementsModel::totalColumns() const
+{
+    const MemoryFact *f = fact();
+    if (!f || f->numel() == 0)
+        return 0;
+    return f->shape.size() < 2 ? 1 : f->shape.back();
 }
 
 void ElementsModel::setRowOffset(qint64 offset)
@@ -66,21 +77,25 @@ void ElementsModel::setRowOffset(qint64 offset)
     endResetModel();
 }
 
+void ElementsModel::setColumnOffset(qint64 offset)
+{
+    beginResetModel();
+    m_columnOffset = std::clamp<qint64>(offset, 0, std::max<qint64>(0, totalColumns() - 1));
+    endResetModel();
+}
+
 int ElementsModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !fact())
         return 0;
-    return static_cast<int>(std::min<qint64>(totalRows() - m_rowOffset, kPageRows));
+    return static_cast<int>(std::clamp<qint64>(totalRows() - m_rowOffset, 0, kPageRows));
 }
 
 int ElementsModel::columnCount(const QModelIndex &parent) const
 {
-    const MemoryFact *f = fact();
-    if (parent.isValid() || !f)
+    if (parent.isValid() || !fact())
         return 0;
-    if (f->shape.size() < 2)
-        return 1;
-    return static_cast<int>(std::min<std::int64_t>(f->shape.back(), std::numeric_limits<int>::max()));
+    return static_cast<int>(std::clamp<qint64>(totalColumns() - m_columnOffset, 0, kPageColumns));
 }
 
 std::int64_t ElementsModel::flatIndex(const QModelIndex &index) const
@@ -91,7 +106,7 @@ std::int64_t ElementsModel::flatIndex(const QModelIndex &index) const
     std::vector<std::int64_t> idx = m_leading;
     idx.push_back(m_rowOffset + index.row());
     if (f->shape.size() >= 2)
-        idx.push_back(index.column());
+        idx.push_back(m_columnOffset + index.column());
     std::int64_t flat = 0;
     for (std::size_t d = 0; d < f->shape.size(); ++d)
         flat = flat * f->shape[d] + idx[d];
@@ -168,7 +183,7 @@ QVariant ElementsModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (role != Qt::DisplayRole)
         return {};
-    return orientation == Qt::Vertical ? m_rowOffset + section : section;
+    return orientation == Qt::Vertical ? m_rowOffset + section : m_columnOffset + section;
 }
 
 } // namespace memscope::ui

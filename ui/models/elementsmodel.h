@@ -50,9 +50,16 @@ public:
     /// Rows shown at once: Qt's headers keep data per section, so 10^8 rows
     /// are shown a page at a time (the editor picks the page).
     static constexpr qint64 kPageRows = 100000;
+    /// Columns shown at once, for the same reason: np.zeros((2, 10**7)) is
+    /// shown a page of columns at a time.
+    static constexpr qint64 kPageColumns = 1000;
+    /// Rows and columns of the whole grid (0 for an object without elements).
     qint64 totalRows() const;
+    qint64 totalColumns() const;
     qint64 rowOffset() const { return m_rowOffset; }
     void setRowOffset(qint64 offset);
+    qint64 columnOffset() const { return m_columnOffset; }
+    void setColumnOffset(qint64 offset);
     /// Values of elements [first, ...) of the shown object, fetched on request.
     void addWindow(std::uint64_t objectId, qint64 first, const QByteArray &bytes);
 
@@ -67,6 +74,7 @@ private:
     int m_factIndex = -1;
     std::vector<std::int64_t> m_leading;
     qint64 m_rowOffset = 0;
+    qint64 m_columnOffset = 0;
     std::map<qint64, QByteArray> m_windows; ///< fetched values of a large object, by first element
     mutable std::set<qint64> m_requested; ///< windows asked for and not yet here
     QColor m_changedColor = QColor(0xfd, 0xe6, 0x8a);

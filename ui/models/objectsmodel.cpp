@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/models/objectsmodel.h"
 
+#include <QTextDocument>
+
 #include <QLocale>
 
 using namespace memscope::engine;
@@ -82,7 +84,7 @@ QVariant ObjectsModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue<qulonglong>(f.objectId);
     const bool ok = f.isSupported();
     if (role == Qt::ToolTipRole && !ok)
-        return QString::fromStdString(f.unsupported);
+        return Qt::convertFromPlainText(QString::fromStdString(f.unsupported)); // never rich text from user objects
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     switch (index.column()) {

@@ -175,7 +175,7 @@ void PythonBackend::post(Job job, Failure fail)
         if (m_quit)
             return;
         ++m_pending;
-        m_jobs.emplace_back(std::move(job), std::move(fail));
+        m_jobs.push_back({++m_posted, std::move(job), std::move(fail)});
     }
     m_wake.notify_one();
 }
@@ -195,10 +195,15 @@ PythonBackend::Failure PythonBackend::failRun(RunFinished done)
 
 void PythonBackend::interrupt()
 {
+    if (m_pending.load() == 0)
+        return; // idle: nothing to stop
+    // Every job posted so far runs no further statement, started or not.
+    const std::uint64_t upTo = m_posted.load();
+    std::uint64_t was = m_interruptedUpTo.load();
+    while (was < upTo && !m_interruptedUpTo.compare_exchange_weak(was, upTo)) { }
     const std::uint64_t job = m_currentJob.load();
     if (job == 0)
-        return;
-    m_interruptedJob = job; // no further statement of this job runs
+        return; // not started yet: it stops before its first statement
     {
         std::lock_guard lock(m_interruptMutex);
         m_interruptRequest = job;
@@ -324,18 +329,21 @@ void PythonBackend::threadMain()
     for (;;) {
         Job job;
         Failure fail;
+        std::uint64_t number = 0;
         {
             py::gil_scoped_release release; // other Python threads run while we wait
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_quit || !m_jobs.empty(); });
             if (m_quit)
                 break;
-            std::tie(job, fail) = std::move(m_jobs.front());
+            number = m_jobs.front().number;
+            job = std::move(m_jobs.front().job);
+            fail = std::move(m_jobs.front().fail);
             m_jobs.pop_front();
         }
         std::function<void()> notify;
         if (usable) {
-            m_currentJob = ++m_jobCounter;
+            m_currentJob = number;
             try {
                 notify = job();
             } catch (const std::exception &e) {
@@ -516,7 +524,7 @@ RunEnd PythonBackend::runStatements(const StepSource &source, const StepHandler 
         return end;
     }
     for (std::size_t i = 0; i < plan.size(); ++i) {
-        if (m_interruptedJob.load() == m_currentJob.load()) {
+        if (m_currentJob.load() <= m_interruptedUpTo.load()) {
             end.status = RunEnd::Status::Interrupted;
             end.error = "KeyboardInterrupt: the run was interrupted before line " +
                 std::to_string(py::tuple(plan[i])[0].cast<int>()) + "\n";

@@ -101,7 +101,13 @@ private:
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<std::pair<Job, Failure>> m_jobs;
+    struct Queued
+    {
+        std::uint64_t number; ///< in the order posted, from 1
+        Job job;
+        Failure fail;
+    };
+    std::deque<Queued> m_jobs;
     bool m_quit = false;
     bool m_started = false;
     std::string m_startError;
@@ -115,13 +121,14 @@ private:
     bool m_capturedAbridged = false;
 
     std::atomic<int> m_pending {0};
-    /// The job being run (0 when idle) and whether user code of it runs now:
-    /// interrupts are delivered only into user code, and a job interrupted
-    /// between two statements runs no further statement.
+    /// The number of the job being run (0 when idle) and whether user code of
+    /// it runs now: interrupts are delivered only into user code. Jobs
+    /// numbered up to m_interruptedUpTo run no further statement, so an
+    /// interrupt also stops a job that was posted but had not started.
     std::atomic<std::uint64_t> m_currentJob {0};
     std::atomic<bool> m_inUserCode {false};
-    std::atomic<std::uint64_t> m_interruptedJob {0};
-    std::uint64_t m_jobCounter = 0;
+    std::atomic<std::uint64_t> m_interruptedUpTo {0};
+    std::atomic<std::uint64_t> m_posted {0}; ///< the number of the last job posted
     unsigned long m_pythonThread = 0; ///< PyThread ident of the interpreter thread
 
     // Interrupts are delivered from a thread of their own: taking the GIL can

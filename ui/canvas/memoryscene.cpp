@@ -2,6 +2,7 @@
 #include "ui/canvas/memoryscene.h"
 
 #include "engine/scalar.h"
+#include "engine/text/wording.h"
 #include "ui/canvas/cellitem.h"
 #include "ui/canvas/variableitem.h"
 #include "ui/models/objectsmodel.h"
@@ -615,13 +616,8 @@ void MemoryScene::rebuild()
         QPolygonF head;
         head << tip << tip + QPointF(10, -6) << tip + QPointF(10, 6);
         addPolygon(head, QPen(pen.color()), pen.color());
-        const QString kind = QString::fromLatin1(relationName(rel.relation).data());
         const QString label1 = QString::fromStdString(rel.statement).trimmed().section(QLatin1Char('\n'), 0, 0);
-        const QString label2 = rel.bytes ? tr("%1 · %2 B · %3")
-                                               .arg(kind)
-                                               .arg(rel.bytes)
-                                               .arg(QString::fromLatin1(directionName(rel.direction).data()))
-                                         : kind;
+        const QString label2 = QString::fromStdString(relationSummary(rel)); // the one wording (engine/text)
         arrow->setData(kTextKey, label1 + QStringLiteral(": ") + label2);
         arrow->setToolTip(plainTip(label1 + QStringLiteral("\n") + label2));
         const QPointF mid(bulge + 12, (from.center().y() + to.center().y()) / 2 - 21);

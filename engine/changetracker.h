@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/devicebackend.h"
+#include "engine/hostmemory.h"
 #include "engine/layout.h"
 
 #include <cstdint>
@@ -67,8 +68,9 @@ public:
     ChangeSet observe(std::uint64_t key, std::uint64_t size, const ChunkSource &source);
     /// The same for host memory [base, base + size) of this process, read only
     /// through the checked reader (engine/hostmemory.h): memory that became
-    /// unreadable is reported (readable == false), never faulted on.
-    ChangeSet observeHost(std::uint64_t key, Address base, std::uint64_t size);
+    /// unreadable is reported (readable == false), never faulted on. Read
+    /// directly when `direct` lists it as private anonymous memory (see HostMap).
+    ChangeSet observeHost(std::uint64_t key, Address base, std::uint64_t size, const HostMap *direct = nullptr);
     void forget(std::uint64_t key);
     bool tracks(std::uint64_t key) const { return m_entries.contains(key); }
     Mode mode(std::uint64_t key) const;

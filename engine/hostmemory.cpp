@@ -27,7 +27,13 @@ namespace {
 constexpr std::size_t kIovMax = 1024;
 // A strided view whose byte span is at most this (and not much larger than
 // its packed bytes) is read as one span and gathered from the copy.
-constexpr std::uint64_t kDenseSpanLimit = std::uint64_t {64} << 20;
+constexpr std::uint64_t kDenseSpanLimit = std::uint64_t {16} << 20;
+// Views with at least 1/64 of their span in elements are gathered through a
+// window of this many bytes, read checked and moved along the runs; sparser
+// ones as scattered runs, IOV_MAX per system call (one iovec per run costs
+// far more than copying the bytes between close runs).
+constexpr std::uint64_t kWindowBytes = std::uint64_t {1} << 20;
+constexpr std::uint64_t kWindowDensity = 64;
 
 std::atomic<int> g_method {-1};
 
@@ -132,8 +138,8 @@ bool readRuns(std::span<const iovec> runs, std::byte *out, Failure &fail)
                 v.iov_base = static_cast<char *>(v.iov_base) + skip;
                 v.iov_len -= skip;
             }
-            if (total + v.iov_len < total || total + v.iov_len > (std::size_t {1} << 62))
-                break;
+            if (count > 0 && total + v.iov_len > (std::size_t {1} << 40))
+                break; // the rest in the next call
             batch[count] = v;
             total += v.iov_len;
         }
@@ -270,26 +276,49 @@ bool gatherHost(Address first, std::span<const std::int64_t> shape, std::span<co
         return true;
     }
 
-    // Sparse: scattered runs (whole rows when the innermost dim is contiguous),
-    // IOV_MAX of them per system call.
+    // Runs in C order: whole rows when the innermost dim is contiguous.
     hostReadMethod();
     const std::size_t nd = shape.size();
     const bool rows = nd > 0 && strides[nd - 1] == static_cast<std::int64_t>(itemSize);
     const std::size_t run = rows ? static_cast<std::size_t>(shape[nd - 1]) * itemSize : itemSize;
     const std::size_t outer = rows ? nd - 1 : nd;
     std::vector<std::int64_t> idx(outer, 0);
+    const Address end = start + static_cast<Address>(span);
+    bool windowed = static_cast<std::uint64_t>(span) / kWindowDensity <= packed;
+    std::vector<std::byte> window(windowed ? static_cast<std::size_t>(kWindowBytes) : 0);
+    Address wlo = 0;
+    Address whi = 0; // empty window
     std::vector<iovec> batch;
     batch.reserve(kIovMax);
     std::int64_t off = 0;
     std::byte *out = dst;
     Failure f;
     for (std::uint64_t done = 0; done < packed; done += run) {
-        batch.push_back({pointerOf(first + static_cast<Address>(off)), run});
-        if (batch.size() == kIovMax || done + run >= packed) {
-            if (!readRuns(batch, out, f))
-                return fail(error, f.address, f.why);
-            out += batch.size() * run;
-            batch.clear();
+        const Address at = first + static_cast<Address>(off);
+        if (windowed && (at < wlo || at + run > whi)) {
+            // Move the window to this run, in the direction the runs go (down
+            // for negative strides), never past the view's span.
+            const Address from =
+                at < wlo ? std::max(start, at + run > kWindowBytes ? at + run - kWindowBytes : 0) : at;
+            const Address to = std::min(end, from + kWindowBytes);
+            if (run <= to - from && readHost(from, std::span(window.data(), static_cast<std::size_t>(to - from)))) {
+                wlo = from;
+                whi = to;
+            } else {
+                windowed = false; // a hole between runs, or long runs: read the runs alone from here on
+            }
+        }
+        if (windowed) {
+            std::memcpy(out, window.data() + (at - wlo), run);
+            out += run;
+        } else {
+            batch.push_back({pointerOf(at), run});
+            if (batch.size() == kIovMax || done + run >= packed) {
+                if (!readRuns(batch, out, f))
+                    return fail(error, f.address, f.why);
+                out += batch.size() * run;
+                batch.clear();
+            }
         }
         for (std::size_t d = outer; d-- > 0;) {
             off += strides[d];
@@ -321,8 +350,58 @@ bool readHostChunks(Address src, std::uint64_t size, std::size_t chunk,
     return true;
 }
 
-bool hashHost(Address src, std::uint64_t size, std::uint64_t *hash, std::string *error)
+HostMap HostMap::current()
 {
+    HostMap map;
+    std::FILE *maps = std::fopen("/proc/self/maps", "re");
+    if (!maps)
+        return map;
+    char line[4096];
+    while (std::fgets(line, sizeof line, maps)) {
+        unsigned long long lo = 0, hi = 0, offset = 0, inode = 0;
+        char perms[8] = {};
+        char dev[32] = {};
+        int pathAt = 0;
+        if (std::sscanf(line, "%llx-%llx %7s %llx %31s %llu %n", &lo, &hi, perms, &offset, dev, &inode, &pathAt) < 6)
+            continue;
+        std::string_view path(line + pathAt);
+        while (!path.empty() && (path.back() == '\n' || path.back() == ' '))
+            path.remove_suffix(1);
+        const bool anonymous =
+            inode == 0 && (path.empty() || path == "[heap]" || path.starts_with("[stack") || path.starts_with("[anon:"));
+        if (perms[0] != 'r' || perms[3] != 'p' || !anonymous)
+            continue;
+        if (!map.m_ranges.empty() && map.m_ranges.back().second == lo)
+            map.m_ranges.back().second = hi;
+        else
+            map.m_ranges.emplace_back(lo, hi);
+    }
+    std::fclose(maps);
+    return map;
+}
+
+bool HostMap::directlyReadable(Address lo, std::uint64_t size) const
+{
+    if (size == 0)
+        return true;
+    const Address hi = lo + size;
+    if (hi < lo)
+        return false;
+    auto it = std::upper_bound(m_ranges.begin(), m_ranges.end(), lo,
+                               [](Address v, const std::pair<Address, Address> &r) { return v < r.first; });
+    if (it == m_ranges.begin())
+        return false;
+    --it;
+    return lo >= it->first && hi <= it->second;
+}
+
+bool hashHost(Address src, std::uint64_t size, std::uint64_t *hash, std::string *error, const HostMap *direct)
+{
+    if (direct && direct->directlyReadable(src, size)) {
+        if (hash)
+            *hash = hashBytes(static_cast<const std::byte *>(pointerOf(src)), static_cast<std::size_t>(size));
+        return true;
+    }
     StreamHash h;
     const bool ok = readHostChunks(
         src, size, std::size_t {1} << 20,

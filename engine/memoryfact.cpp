@@ -36,6 +36,7 @@ namespace {
 // pointer here is a null pointer plus an offset.
 constexpr Address kLowestMapped = 0x10000;
 // Above this no user-space mapping exists (x86-64 with 5-level paging: 2^56).
+// Host memory only: device address spaces have their own ranges.
 constexpr Address kUserSpaceEnd = Address {1} << 57;
 
 std::string hex(Address a)
@@ -92,7 +93,7 @@ std::string MemoryFact::readProblem() const
                                                  : "near-null data pointer with " + std::to_string(n) + " element(s)");
     const Address first = data + static_cast<Address>(lo);
     const Address end = data + static_cast<Address>(hi);
-    if ((lo < 0 && first > data) || end < data || end > kUserSpaceEnd || first < kLowestMapped)
+    if ((lo < 0 && first > data) || end < data || first < kLowestMapped || (device.isCpu() && end > kUserSpaceEnd))
         return unreadableMessage(lo < 0 ? first : data,
                                  "the view's bytes reach outside the user address space (strides " +
                                      std::to_string(lo) + ".." + std::to_string(hi) + " bytes from the data pointer)");

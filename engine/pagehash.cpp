@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/pagehash.h"
 
+#include <new>
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -37,6 +39,11 @@ std::uint64_t hashBytes(const std::byte *data, std::size_t n)
 struct StreamHash::State
 {
     XXH3_state_t *state = XXH3_createState();
+    State()
+    {
+        if (!state)
+            throw std::bad_alloc();
+    }
     ~State() { XXH3_freeState(state); }
 };
 

@@ -46,9 +46,11 @@ struct Region
     Address hi;
 };
 
-// Facts in host region [lo, hi), which could not be read as a whole: each one
-// whose own elements cannot be read becomes unsupported, saying where and why.
-void refuseUnreadableFacts(Snapshot &s, Address lo, Address hi)
+// Facts in host region [lo, hi), which could not be read as a whole (or is
+// too large to be): each one whose own elements cannot be read becomes
+// unsupported, saying where and why. Objects over 64 MiB have their extent
+// read only when `readLarge`.
+void refuseUnreadableFacts(Snapshot &s, Address lo, Address hi, bool readLarge)
 {
     for (MemoryFact &f : s.facts) {
         if (!f.isSupported() || f.numel() == 0 || !f.device.isCpu())
@@ -61,6 +63,8 @@ void refuseUnreadableFacts(Snapshot &s, Address lo, Address hi)
         if (static_cast<std::uint64_t>(f.nbytes()) <= (std::uint64_t {64} << 20)) {
             std::vector<std::byte> values(static_cast<std::size_t>(f.nbytes()));
             ok = gatherHost(f.data, f.shape, f.strides, static_cast<std::size_t>(f.itemSize()), values.data(), &error);
+        } else if (!readLarge) {
+            continue;
         } else {
             ok = readHostChunks(
                 flo, fhi - flo, std::size_t {1} << 20, [](std::uint64_t, std::span<const std::byte>) { return true; },
@@ -281,6 +285,10 @@ void SnapshotBuilder::detectChanges(Snapshot &s)
     }
     std::map<std::pair<Address, Address>, std::uint64_t> keys;
     std::vector<ChangeSet> changes;
+    // Private anonymous memory (malloc'd arrays) is compared in place; file
+    // mappings and anything else through checked copies. The facts' objects
+    // are kept alive by the caller while this runs.
+    const HostMap direct = merged.empty() ? HostMap {} : HostMap::current();
     for (const Region &r : merged) {
         const auto id = std::make_pair(r.lo, r.hi);
         auto it = m_regionKeys.find(id);
@@ -292,14 +300,15 @@ void SnapshotBuilder::detectChanges(Snapshot &s)
                           r.lo, r.hi - r.lo);
             s.notes.emplace_back(buf);
             m_tracker.forget(key);
+            refuseUnreadableFacts(s, r.lo, r.hi, false);
             changes.emplace_back();
             continue;
         }
         // Read only through the checked reader: a region that became unreadable is noted.
-        ChangeSet cs = m_tracker.observeHost(key, r.lo, r.hi - r.lo);
+        ChangeSet cs = m_tracker.observeHost(key, r.lo, r.hi - r.lo, &direct);
         if (!cs.readable) {
             s.notes.push_back(cs.note + "; changes not tracked");
-            refuseUnreadableFacts(s, r.lo, r.hi);
+            refuseUnreadableFacts(s, r.lo, r.hi, true);
         }
         changes.push_back(std::move(cs));
     }

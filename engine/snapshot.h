@@ -102,8 +102,10 @@ public:
     explicit SnapshotBuilder(ChangeOptions options = {});
 
     /// Host memory of the facts is read only through the checked reader
-    /// (engine/hostmemory.h): memory that cannot be read is noted, never
-    /// faulted on. Facts whose readProblem() is not empty become unsupported.
+    /// (engine/hostmemory.h; private anonymous memory in place, see HostMap):
+    /// memory that cannot be read is noted, never faulted on. Facts whose
+    /// readProblem() is not empty become unsupported. Keep the facts' objects
+    /// alive (and, for Python objects, hold the GIL) while this runs.
     std::shared_ptr<const Snapshot> build(std::vector<MemoryFact> facts, const StepInfo &step);
     /// The same; `hostBytes` is ignored (a blind span could fault). For
     /// callers not yet moved to the two-argument form.

@@ -130,6 +130,11 @@ std::vector<std::int64_t> contiguousStrides(const std::vector<std::int64_t> &sha
     return Layout::contiguous(dtype, shape).strides;
 }
 
+// Set by scanNamespace for the duration of one scan: which memory is private
+// and anonymous, so large contiguous arrays are hashed in place (see HostMap).
+// Null (checked reads only) for single inspections.
+thread_local const HostMap *t_direct = nullptr;
+
 // Copies (small) or hashes (contiguous, larger) the values of a host view,
 // through the checked reader only. Checks the extent first; a view whose
 // memory cannot be read becomes unsupported ("memory not readable at 0x...").
@@ -152,7 +157,7 @@ void captureHostValues(MemoryFact &f, const AdapterOptions &options)
         f.valueHash = hashBytes(f.values.data(), f.values.size());
         f.valueHashed = true;
     } else if (bytes <= options.hashLimit && Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous()) {
-        if (!hashHost(f.data, bytes, &f.valueHash, &error)) {
+        if (!hashHost(f.data, bytes, &f.valueHash, &error, t_direct)) {
             f.unsupported = error;
             return;
         }
@@ -460,9 +465,32 @@ std::optional<MemoryFact> inspectKnown(py::handle obj, Kind kind, const AdapterO
     return std::nullopt;
 }
 
-MemoryFact notShown(py::handle obj, const std::string &why)
+Framework frameworkOf(Kind kind)
+{
+    switch (kind) {
+    case Kind::MemScope:
+        return Framework::MemScope;
+    case Kind::NumPy:
+        return Framework::NumPy;
+    case Kind::Torch:
+        return Framework::Torch;
+    case Kind::TensorFlow:
+    case Kind::TensorFlowVariable:
+        return Framework::TensorFlow;
+    case Kind::CuPy:
+        return Framework::CuPy;
+    case Kind::Jax:
+        return Framework::Jax;
+    case Kind::None:
+        break;
+    }
+    return Framework::Other;
+}
+
+MemoryFact notShown(py::handle obj, Kind kind, const std::string &why)
 {
     MemoryFact f;
+    f.framework = frameworkOf(kind);
     f.typeName = safeTypeName(obj);
     f.unsupported = "not shown: " + why;
     return f;
@@ -487,16 +515,22 @@ std::optional<MemoryFact> inspectObject(py::handle obj, const AdapterOptions &op
     try {
         return inspectKnown(obj, kind, options);
     } catch (const py::error_already_set &e) {
-        return notShown(obj, reasonOf(e));
+        return notShown(obj, kind, reasonOf(e));
     } catch (const std::exception &e) {
-        return notShown(obj, e.what());
+        return notShown(obj, kind, e.what());
     } catch (...) {
-        return notShown(obj, "unknown C++ exception");
+        return notShown(obj, kind, "unknown C++ exception");
     }
 }
 
 std::vector<MemoryFact> scanNamespace(py::dict ns, const AdapterOptions &options, std::vector<py::object> *keepAlive)
 {
+    const HostMap direct = HostMap::current();
+    struct DirectScope
+    {
+        explicit DirectScope(const HostMap *m) { t_direct = m; }
+        ~DirectScope() { t_direct = nullptr; }
+    } directScope(&direct);
     // Group names by object first: one fact per object, with all its names.
     std::map<std::uintptr_t, std::pair<py::object, std::vector<std::string>>> objects;
     for (auto [key, value] : ns) {

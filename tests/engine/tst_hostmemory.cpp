@@ -179,6 +179,10 @@ private Q_SLOTS:
         QTest::newRow("sparse, scattered runs") << V {1000} << V {8000} << std::int64_t {0};
         QTest::newRow("sparse rows") << V {40, 4} << V {200000, 8} << std::int64_t {16};
         QTest::newRow("sparse negative") << V {500, 2} << V {-16000, 8} << std::int64_t {499 * 16000};
+        QTest::newRow("windowed") << V {20000} << V {64} << std::int64_t {8};
+        QTest::newRow("windowed negative") << V {20000} << V {-64} << std::int64_t {19999 * 64};
+        QTest::newRow("windowed rows, negative") << V {3000, 2} << V {-400, 8} << std::int64_t {2999 * 400};
+        QTest::newRow("windowed transpose") << V {64, 4000} << V {8, 512} << std::int64_t {0};
     }
 
     void checkedGatherEqualsPlainGather()
@@ -215,6 +219,24 @@ private Q_SLOTS:
         }
     }
 
+    void windowedGatherSkipsHolesBetweenRuns()
+    {
+        // Two rows of 400 float64 on pages 0 and 30; page 20, between them, is unmapped.
+        Pages pages(32);
+        QCOMPARE(munmap(pages.page(20), kPage), 0);
+        const std::vector<std::int64_t> shape {2, 400};
+        const std::vector<std::int64_t> strides {static_cast<std::int64_t>(30 * kPage), 64};
+        std::vector<std::byte> checked(6400), plain(6400);
+        std::string error;
+        QVERIFY2(gatherHost(addr(pages.base), shape, strides, 8, checked.data(), &error), error.c_str());
+        gatherStrided(pages.base, shape, strides, 8, plain.data());
+        QVERIFY(checked == plain);
+        // Rows reaching into the hole fail there.
+        const std::vector<std::int64_t> into {static_cast<std::int64_t>(19 * kPage), 64};
+        QVERIFY(!gatherHost(addr(pages.base), shape, into, 8, checked.data(), &error));
+        QVERIFY2(error.starts_with("memory not readable at " + hex(addr(pages.page(20))) + ": "), error.c_str());
+    }
+
     void checkedGatherRefusesOverflowingViews()
     {
         double x = 0;
@@ -227,6 +249,30 @@ private Q_SLOTS:
         const std::vector<std::int64_t> empty {0, std::int64_t {1} << 40};
         const std::vector<std::int64_t> anyStrides {8, std::int64_t {1} << 40};
         QVERIFY(gatherHost(0, empty, anyStrides, 8, dst.data(), &error)); // zero-size: nothing read
+    }
+
+    void hostMapListsOnlyPrivateAnonymousMemory()
+    {
+        Pages pages(4);
+        QCOMPARE(mprotect(pages.page(2), kPage, PROT_NONE), 0);
+        QCOMPARE(munmap(pages.page(3), kPage), 0);
+        std::vector<double> heap(100000);
+        char name[] = "/tmp/memscope-hostmap-XXXXXX";
+        const int fd = mkstemp(name);
+        QVERIFY(fd >= 0);
+        unlink(name);
+        QCOMPARE(ftruncate(fd, static_cast<off_t>(kPage)), 0);
+        void *file = mmap(nullptr, kPage, PROT_READ, MAP_PRIVATE, fd, 0);
+        QVERIFY(file != MAP_FAILED);
+        const HostMap map = HostMap::current();
+        QVERIFY(!map.empty());
+        QVERIFY(map.directlyReadable(addr(pages.base), 2 * kPage));
+        QVERIFY(map.directlyReadable(addr(heap.data()), heap.size() * sizeof(double)));
+        QVERIFY(!map.directlyReadable(addr(pages.base), 3 * kPage)); // PROT_NONE
+        QVERIFY(!map.directlyReadable(addr(pages.page(3)), 8)); // unmapped
+        QVERIFY(!map.directlyReadable(addr(file), 8)); // a file can be truncated under it
+        munmap(file, kPage);
+        close(fd);
     }
 
     void chunkedHashEqualsHashBytes()
@@ -242,6 +288,11 @@ private Q_SLOTS:
         Pages pages(3);
         QCOMPARE(munmap(pages.page(2), kPage), 0);
         QVERIFY(!hashHost(addr(pages.base), 3 * kPage, &h, &error));
+        const HostMap map = HostMap::current();
+        QVERIFY(!hashHost(addr(pages.base), 3 * kPage, &h, &error, &map)); // not in place: checked
+        std::uint64_t direct = 0;
+        QVERIFY(hashHost(addr(pages.base), 2 * kPage, &direct, &error, &map));
+        QCOMPARE(direct, hashBytes(pages.base, 2 * kPage));
         QVERIFY2(error.starts_with("memory not readable at " + hex(addr(pages.page(2)))), error.c_str());
     }
 };

@@ -8,6 +8,8 @@
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of these.
 #ifndef Q_MOC_RUN
 #include "engine/snapshot.h"
+#include <cstdlib>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
@@ -126,6 +128,28 @@ private Q_SLOTS:
         const auto s3 = builder.build(facts(), {});
         QCOMPARE(s3->changed[1], (std::vector<std::int64_t> {3}));
         munmap(p, page);
+    }
+
+    void truncatedFileMappingIsNotedNotFaulted()
+    {
+        const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+        char name[] = "/tmp/memscope-snapshot-XXXXXX";
+        const int fd = mkstemp(name);
+        QVERIFY(fd >= 0);
+        unlink(name);
+        QCOMPARE(ftruncate(fd, static_cast<off_t>(4 * page)), 0);
+        void *m = mmap(nullptr, 4 * page, PROT_READ, MAP_SHARED, fd, 0); // np.memmap(..., mode='r')
+        QVERIFY(m != MAP_FAILED);
+        const auto n = static_cast<std::int64_t>(4 * page / 8);
+        auto facts = [&] { return std::vector<MemoryFact> {fact("mm", m, {n}, {8})}; };
+        SnapshotBuilder builder;
+        QVERIFY(builder.build(facts(), {})->facts[0].isSupported());
+        QCOMPARE(ftruncate(fd, 100), 0); // loads past page 0 would raise SIGBUS now
+        const auto s = builder.build(facts(), {});
+        QVERIFY2(s->facts[0].unsupported.starts_with("memory not readable at 0x"), s->facts[0].unsupported.c_str());
+        QCOMPARE(s->notes.size(), std::size_t(1));
+        munmap(m, 4 * page);
+        close(fd);
     }
 
     void broadcastChangeCountsEveryElementListsFew()

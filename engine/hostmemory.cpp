@@ -331,6 +331,78 @@ bool gatherHost(Address first, std::span<const std::int64_t> shape, std::span<co
     return true;
 }
 
+bool gatherHostElements(Address first, std::span<const std::int64_t> shape, std::span<const std::int64_t> strides,
+                        std::size_t itemSize, std::int64_t from, std::int64_t count, std::byte *dst,
+                        std::string *error)
+{
+    if (count <= 0)
+        return true;
+    hostReadMethod();
+    // Multi-index of `from`, then an odometer; one iovec per element, IOV_MAX per call.
+    const std::size_t nd = shape.size();
+    std::vector<std::int64_t> idx(nd, 0);
+    std::int64_t rest = from;
+    std::int64_t off = 0;
+    for (std::size_t d = nd; d-- > 0;) {
+        if (shape[d] <= 0)
+            return true;
+        idx[d] = rest % shape[d];
+        rest /= shape[d];
+        off += idx[d] * strides[d];
+    }
+    std::vector<iovec> batch;
+    batch.reserve(kIovMax);
+    std::byte *out = dst;
+    Failure f;
+    for (std::int64_t e = 0; e < count; ++e) {
+        batch.push_back({pointerOf(first + static_cast<Address>(off)), itemSize});
+        if (batch.size() == kIovMax || e + 1 == count) {
+            if (!readRuns(batch, out, f))
+                return fail(error, f.address, f.why);
+            out += batch.size() * itemSize;
+            batch.clear();
+        }
+        for (std::size_t d = nd; d-- > 0;) {
+            off += strides[d];
+            if (++idx[d] < shape[d])
+                break;
+            off -= strides[d] * shape[d];
+            idx[d] = 0;
+        }
+    }
+    return true;
+}
+
+bool writeHost(Address dst, std::span<const std::byte> src, std::string *error)
+{
+    auto refuse = [&](Address at, std::string_view why) {
+        if (error) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "0x%" PRIx64, at);
+            *error = "memory not writable at " + std::string(buf) + ": " + std::string(why);
+        }
+        return false;
+    };
+    if (src.empty())
+        return true;
+    if (dst + src.size() < dst)
+        return refuse(dst, "the range wraps around the address space");
+    std::size_t done = 0;
+    while (done < src.size()) {
+        iovec local {const_cast<std::byte *>(src.data() + done), src.size() - done};
+        iovec remote {pointerOf(dst + done), src.size() - done};
+        const ssize_t n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == ENOSYS || errno == EPERM))
+            return refuse(dst + done, "no checked way to write memory here (process_vm_writev refused)");
+        if (n <= 0)
+            return refuse(dst + done, n < 0 ? std::strerror(errno) : "no bytes could be written");
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
 bool readHostChunks(Address src, std::uint64_t size, std::size_t chunk,
                     const std::function<bool(std::uint64_t, std::span<const std::byte>)> &consume, std::string *error)
 {

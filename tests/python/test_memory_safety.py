@@ -172,6 +172,16 @@ def test_huge_broadcast_snapshot_finishes():
     ns = {"b": b, "x": x, "y": y}
     for name in ns:
         assert fact(ns, name)["supported"], name
+    assert fact(ns, "b")["extent"][1] - fact(ns, "b")["extent"][0] == 24
+
+
+def test_huge_torch_expand_and_empty_strided():
+    torch = pytest.importorskip("torch")
+    e = torch.zeros(3).expand(10**12, 3)
+    s = torch.empty_strided((10**9, 4), (0, 1))
+    ns = {"e": e, "s": s}
+    assert fact(ns, "e")["supported"] and fact(ns, "e")["allocation"][1] == 12
+    assert fact(ns, "s")["supported"] and fact(ns, "s")["allocation"][1] == 16
 
 
 def test_three_thousand_views_have_bounded_relations():

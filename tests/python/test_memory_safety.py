@@ -230,3 +230,18 @@ def test_exception_whose_str_raises_does_not_blind_the_scan():
     assert found[("a",)]["supported"]
     # NumPy's own dtype is read (the property is not trusted), so r is shown.
     assert found[("r",)]["supported"]
+
+
+def test_raising_adapter_lists_the_object_with_why():
+    torch = pytest.importorskip("torch")
+
+    class BadTensor(torch.Tensor):
+        def data_ptr(self):
+            raise MemoryError("boom")
+
+    b = torch.zeros(2).as_subclass(BadTensor)
+    a = np.arange(2)
+    found = objects({"a": a, "b": b})
+    assert found[("a",)]["supported"]
+    assert found[("b",)]["unsupported"] == "not shown: MemoryError: boom"
+    assert found[("b",)]["framework"] == "torch"

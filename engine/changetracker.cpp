@@ -211,8 +211,9 @@ ChangeSet ChangeTracker::observe(std::uint64_t key, std::span<const std::byte> b
 ChangeSet ChangeTracker::observeHost(std::uint64_t key, Address base, std::uint64_t size, const HostMap *direct)
 {
     if (direct && direct->directlyReadable(base, size))
-        return observe(key, std::span(reinterpret_cast<const std::byte *>(static_cast<std::uintptr_t>(base)),
-                                      static_cast<std::size_t>(size)));
+        return observe(key,
+                       std::span(reinterpret_cast<const std::byte *>(static_cast<std::uintptr_t>(base)),
+                                 static_cast<std::size_t>(size)));
     return observe(key, size, [base](std::uint64_t off, std::span<std::byte> staging, std::string &why) {
         return readHost(base + off, staging, &why) ? std::span<const std::byte>(staging) : std::span<const std::byte>();
     });

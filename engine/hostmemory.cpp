@@ -298,8 +298,7 @@ bool gatherHost(Address first, std::span<const std::int64_t> shape, std::span<co
         if (windowed && (at < wlo || at + run > whi)) {
             // Move the window to this run, in the direction the runs go (down
             // for negative strides), never past the view's span.
-            const Address from =
-                at < wlo ? std::max(start, at + run > kWindowBytes ? at + run - kWindowBytes : 0) : at;
+            const Address from = at < wlo ? std::max(start, at + run > kWindowBytes ? at + run - kWindowBytes : 0) : at;
             const Address to = std::min(end, from + kWindowBytes);
             if (run <= to - from && readHost(from, std::span(window.data(), static_cast<std::size_t>(to - from)))) {
                 wlo = from;
@@ -332,8 +331,7 @@ bool gatherHost(Address first, std::span<const std::int64_t> shape, std::span<co
 }
 
 bool gatherHostElements(Address first, std::span<const std::int64_t> shape, std::span<const std::int64_t> strides,
-                        std::size_t itemSize, std::int64_t from, std::int64_t count, std::byte *dst,
-                        std::string *error)
+                        std::size_t itemSize, std::int64_t from, std::int64_t count, std::byte *dst, std::string *error)
 {
     if (count <= 0)
         return true;
@@ -439,8 +437,8 @@ HostMap HostMap::current()
         std::string_view path(line + pathAt);
         while (!path.empty() && (path.back() == '\n' || path.back() == ' '))
             path.remove_suffix(1);
-        const bool anonymous =
-            inode == 0 && (path.empty() || path == "[heap]" || path.starts_with("[stack") || path.starts_with("[anon:"));
+        const bool anonymous = inode == 0 &&
+            (path.empty() || path == "[heap]" || path.starts_with("[stack") || path.starts_with("[anon:"));
         if (perms[0] != 'r' || perms[3] != 'p' || !anonymous)
             continue;
         if (!map.m_ranges.empty() && map.m_ranges.back().second == lo)

@@ -89,8 +89,9 @@ std::string MemoryFact::readProblem() const
     if (__builtin_add_overflow(hi, itemSize(), &hi))
         return unreadableMessage(data, "the byte extent of the strides overflows int64");
     if (data < kLowestMapped)
-        return unreadableMessage(data, data == 0 ? "null data pointer with " + std::to_string(n) + " element(s)"
-                                                 : "near-null data pointer with " + std::to_string(n) + " element(s)");
+        return unreadableMessage(data,
+                                 data == 0 ? "null data pointer with " + std::to_string(n) + " element(s)"
+                                           : "near-null data pointer with " + std::to_string(n) + " element(s)");
     const Address first = data + static_cast<Address>(lo);
     const Address end = data + static_cast<Address>(hi);
     if ((lo < 0 && first > data) || end < data || first < kLowestMapped || (device.isCpu() && end > kUserSpaceEnd))

@@ -130,17 +130,24 @@ std::vector<std::int64_t> contiguousStrides(const std::vector<std::int64_t> &sha
     return Layout::contiguous(dtype, shape).strides;
 }
 
-// Set by scanNamespace for the duration of one scan: which memory is private
-// and anonymous, so large contiguous arrays are hashed in place (see HostMap).
-// Null (checked reads only) for single inspections.
-thread_local const HostMap *t_direct = nullptr;
+// The adapter limits, plus which memory is private and anonymous so large
+// contiguous arrays are hashed in place (see HostMap): one map per namespace
+// scan; null (checked reads only) for single inspections.
+struct Limits : AdapterOptions
+{
+    Limits(const AdapterOptions &options, const HostMap *map)
+        : AdapterOptions(options)
+        , direct(map)
+    { }
+    const HostMap *direct = nullptr;
+};
 
 // Copies (small) or hashes (contiguous, larger) the values of a host view,
 // through the checked reader only. Checks the extent first; a view whose
 // memory cannot be read becomes unsupported ("memory not readable at 0x...").
 // Large views are not read here at all (a broadcast view's logical size costs
 // nothing): change detection reads their allocation, also checked.
-void captureHostValues(MemoryFact &f, const AdapterOptions &options)
+void captureHostValues(MemoryFact &f, const Limits &options)
 {
     if (refuseUnreadable(f) || !f.device.isCpu())
         return;
@@ -157,7 +164,7 @@ void captureHostValues(MemoryFact &f, const AdapterOptions &options)
         f.valueHash = hashBytes(f.values.data(), f.values.size());
         f.valueHashed = true;
     } else if (bytes <= options.hashLimit && Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous()) {
-        if (!hashHost(f.data, bytes, &f.valueHash, &error, t_direct)) {
+        if (!hashHost(f.data, bytes, &f.valueHash, &error, options.direct)) {
             f.unsupported = error;
             return;
         }
@@ -208,7 +215,7 @@ void fillFromInterface(MemoryFact &f, py::dict ai)
     f.strides = strides.is_none() ? contiguousStrides(f.shape, f.dtype) : toInts(strides);
 }
 
-MemoryFact numpyFact(py::handle a, const AdapterOptions &options)
+MemoryFact numpyFact(py::handle a, const Limits &options)
 {
     MemoryFact f = startFact(Framework::NumPy, a);
     py::object np = loadedModule("numpy");
@@ -247,7 +254,7 @@ MemoryFact numpyFact(py::handle a, const AdapterOptions &options)
     return f;
 }
 
-MemoryFact torchFact(py::handle t, const AdapterOptions &options)
+MemoryFact torchFact(py::handle t, const Limits &options)
 {
     MemoryFact f = startFact(Framework::Torch, t);
     const auto layout = py::str(t.attr("layout")).cast<std::string>();
@@ -304,7 +311,7 @@ MemoryFact torchFact(py::handle t, const AdapterOptions &options)
     return f;
 }
 
-MemoryFact tensorflowFact(py::handle t, const AdapterOptions &options)
+MemoryFact tensorflowFact(py::handle t, const Limits &options)
 {
     MemoryFact f = startFact(Framework::TensorFlow, t);
     f.readOnly = true; // TensorFlow tensors are immutable
@@ -354,7 +361,7 @@ MemoryFact cudaArrayInterfaceFact(py::handle x, Framework framework, const Adapt
     return f;
 }
 
-MemoryFact jaxFact(py::handle x, const AdapterOptions &options)
+MemoryFact jaxFact(py::handle x, const Limits &options)
 {
     MemoryFact f = startFact(Framework::Jax, x);
     f.readOnly = true; // jax arrays are immutable
@@ -386,7 +393,7 @@ MemoryFact jaxFact(py::handle x, const AdapterOptions &options)
     return f;
 }
 
-MemoryFact memscopeFact(const Tensor &t, const AdapterOptions &options)
+MemoryFact memscopeFact(const Tensor &t, const Limits &options)
 {
     MemoryFact f;
     f.framework = Framework::MemScope;
@@ -437,7 +444,7 @@ Kind kindOf(py::handle obj)
     return Kind::None;
 }
 
-std::optional<MemoryFact> inspectKnown(py::handle obj, Kind kind, const AdapterOptions &options)
+std::optional<MemoryFact> inspectKnown(py::handle obj, Kind kind, const Limits &options)
 {
     switch (kind) {
     case Kind::MemScope:
@@ -496,9 +503,7 @@ MemoryFact notShown(py::handle obj, Kind kind, const std::string &why)
     return f;
 }
 
-} // namespace
-
-std::optional<MemoryFact> inspectObject(py::handle obj, const AdapterOptions &options)
+std::optional<MemoryFact> inspectWith(py::handle obj, const Limits &options)
 {
     // An object that cannot even be classified is no array MemScope can tell: skipped.
     Kind kind = Kind::None;
@@ -523,14 +528,17 @@ std::optional<MemoryFact> inspectObject(py::handle obj, const AdapterOptions &op
     }
 }
 
+} // namespace
+
+std::optional<MemoryFact> inspectObject(py::handle obj, const AdapterOptions &options)
+{
+    return inspectWith(obj, Limits(options, nullptr));
+}
+
 std::vector<MemoryFact> scanNamespace(py::dict ns, const AdapterOptions &options, std::vector<py::object> *keepAlive)
 {
     const HostMap direct = HostMap::current();
-    struct DirectScope
-    {
-        explicit DirectScope(const HostMap *m) { t_direct = m; }
-        ~DirectScope() { t_direct = nullptr; }
-    } directScope(&direct);
+    const Limits limits(options, &direct);
     // Group names by object first: one fact per object, with all its names.
     std::map<std::uintptr_t, std::pair<py::object, std::vector<std::string>>> objects;
     for (auto [key, value] : ns) {
@@ -546,7 +554,7 @@ std::vector<MemoryFact> scanNamespace(py::dict ns, const AdapterOptions &options
     }
     std::vector<MemoryFact> facts;
     for (auto &[id, entry] : objects) {
-        auto fact = inspectObject(entry.first, options);
+        auto fact = inspectWith(entry.first, limits);
         if (!fact)
             continue;
         fact->objectId = id;

@@ -130,8 +130,8 @@ void benchCheckedReads(std::size_t mib)
         tracker.observeHost(1, src, n);
         const char *name = mode == ChangeTracker::Mode::Shadow ? "shadow" : "hashed";
         const double tSame = bestSeconds(5, [&] { (void)tracker.observeHost(1, src, n); });
-        std::printf("changes %-6s checked copies     %7.2f ms  %6.2f GB/s  ratio to memcpy %.2f\n", name,
-                    tSame * 1e3, gb / tSame, tMemcpy / tSame);
+        std::printf("changes %-6s checked copies     %7.2f ms  %6.2f GB/s  ratio to memcpy %.2f\n", name, tSame * 1e3,
+                    gb / tSame, tMemcpy / tSame);
         HostMap direct;
         const double tMap = bestSeconds(5, [&] { direct = HostMap::current(); });
         const double tDirect = bestSeconds(5, [&] { (void)tracker.observeHost(1, src, n, &direct); });

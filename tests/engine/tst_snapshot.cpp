@@ -24,8 +24,8 @@ Address addr(const void *p)
     return static_cast<Address>(reinterpret_cast<std::uintptr_t>(p));
 }
 
-MemoryFact fact(std::string name, const void *data, std::vector<std::int64_t> shape,
-                std::vector<std::int64_t> strides, const void *allocBase = nullptr, std::uint64_t allocSize = 0)
+MemoryFact fact(std::string name, const void *data, std::vector<std::int64_t> shape, std::vector<std::int64_t> strides,
+                const void *allocBase = nullptr, std::uint64_t allocSize = 0)
 {
     MemoryFact f;
     f.names = {std::move(name)};

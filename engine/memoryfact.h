@@ -55,13 +55,22 @@ struct MemoryFact
     bool valueHashed = false;
 
     bool isSupported() const { return unsupported.empty(); }
-    std::int64_t numel() const;
+    std::int64_t numel() const; ///< saturates at INT64_MAX for absurd shapes (see readProblem())
     std::int64_t itemSize() const { return static_cast<std::int64_t>(engine::itemSize(dtype)); }
     std::int64_t nbytes() const { return numel() * itemSize(); }
     PlacedView placed() const { return {data, itemSize(), shape, strides}; }
     /// The bytes the object touches, [lo, hi); lo == hi for zero-size objects.
     std::pair<Address, Address> extent() const { return placed().bounds(); }
     std::string label() const; ///< first name, else "<type at 0x...>"
+    /// Why this object's memory must not be read, as "memory not readable at
+    /// 0x...: <why>"; empty when it may be (through the checked reader,
+    /// engine/hostmemory.h). Refused: an element count or byte size
+    /// (numel * itemsize) or byte extent that overflows int64, strides that do
+    /// not match the shape, a null or near-null data pointer with elements, an
+    /// extent outside the user address space, and a view that reaches outside
+    /// its allocation when the allocation is known. Zero-size objects read
+    /// nothing and are always fine.
+    std::string readProblem() const;
 };
 
 } // namespace memscope::engine

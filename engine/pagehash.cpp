@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/pagehash.h"
 
+#include <new>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace memscope::engine {
 
 #if defined(MEMSCOPE_HAVE_AVX2_PAGEHASH)
@@ -29,6 +34,35 @@ std::uint64_t hashBytes(const std::byte *data, std::size_t n)
         return detail::hashBytesAvx2(data, n);
 #endif
     return detail::hashBytesGeneric(data, n);
+}
+
+struct StreamHash::State
+{
+    XXH3_state_t *state = XXH3_createState();
+    State()
+    {
+        if (!state)
+            throw std::bad_alloc();
+    }
+    ~State() { XXH3_freeState(state); }
+};
+
+StreamHash::StreamHash()
+    : m_state(std::make_unique<State>())
+{
+    XXH3_64bits_reset(m_state->state);
+}
+
+StreamHash::~StreamHash() = default;
+
+void StreamHash::update(const std::byte *data, std::size_t n)
+{
+    XXH3_64bits_update(m_state->state, data, n);
+}
+
+std::uint64_t StreamHash::digest() const
+{
+    return XXH3_64bits_digest(m_state->state);
 }
 
 } // namespace memscope::engine

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace memscope::engine {
 
@@ -13,6 +14,23 @@ void hashPages(const std::byte *data, std::size_t n, std::size_t pageSize, std::
 
 /// XXH3-64 of all `n` bytes.
 std::uint64_t hashBytes(const std::byte *data, std::size_t n);
+
+/// Incremental XXH3-64: digest() after update()s with consecutive pieces
+/// equals hashBytes() of all of them at once.
+class StreamHash
+{
+public:
+    StreamHash();
+    ~StreamHash();
+    StreamHash(const StreamHash &) = delete;
+    StreamHash &operator=(const StreamHash &) = delete;
+    void update(const std::byte *data, std::size_t n);
+    std::uint64_t digest() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 namespace detail {
 void hashPagesGeneric(const std::byte *data, std::size_t n, std::size_t pageSize, std::uint64_t *out);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/snapshot.h"
 
+#include "engine/hostmemory.h"
 #include "engine/scalar.h"
 
 #include <algorithm>
+#include <cinttypes>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace memscope::engine {
@@ -42,6 +45,35 @@ struct Region
     Address lo;
     Address hi;
 };
+
+// Facts in host region [lo, hi), which could not be read as a whole (or is
+// too large to be): each one whose own elements cannot be read becomes
+// unsupported, saying where and why. Objects over 64 MiB have their extent
+// read only when `readLarge`.
+void refuseUnreadableFacts(Snapshot &s, Address lo, Address hi, bool readLarge)
+{
+    for (MemoryFact &f : s.facts) {
+        if (!f.isSupported() || f.numel() == 0 || !f.device.isCpu())
+            continue;
+        const auto [flo, fhi] = f.extent();
+        if (flo < lo || fhi > hi)
+            continue;
+        std::string error;
+        bool ok = false;
+        if (static_cast<std::uint64_t>(f.nbytes()) <= (std::uint64_t {64} << 20)) {
+            std::vector<std::byte> values(static_cast<std::size_t>(f.nbytes()));
+            ok = gatherHost(f.data, f.shape, f.strides, static_cast<std::size_t>(f.itemSize()), values.data(), &error);
+        } else if (!readLarge) {
+            continue;
+        } else {
+            ok = readHostChunks(
+                flo, fhi - flo, std::size_t {1} << 20, [](std::uint64_t, std::span<const std::byte>) { return true; },
+                &error);
+        }
+        if (!ok)
+            f.unsupported = error;
+    }
+}
 
 } // namespace
 
@@ -89,12 +121,25 @@ SnapshotBuilder::SnapshotBuilder(ChangeOptions options)
 { }
 
 std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> facts, const StepInfo &step,
-                                                       const HostBytes &hostBytes)
+                                                       const HostBytes &)
+{
+    return build(std::move(facts), step);
+}
+
+std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> facts, const StepInfo &step)
 {
     auto s = std::make_shared<Snapshot>();
     s->step = ++m_step;
     s->statement = step.statement;
     s->facts = std::move(facts);
+    // Adapters check this already; a fact from anywhere else is checked here.
+    for (MemoryFact &f : s->facts)
+        if (f.isSupported())
+            if (std::string why = f.readProblem(); !why.empty())
+                f.unsupported = std::move(why);
+    // Changes first: an object whose memory turns out unreadable becomes
+    // unsupported before aliases and relations are derived.
+    detectChanges(*s);
 
     std::vector<AliasInput> inputs;
     inputs.reserve(s->facts.size());
@@ -105,22 +150,39 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
             {f.device, f.isSupported() ? f.placed() : PlacedView {0, 1, std::span(kEmpty), std::span(kEmpty)}});
     }
     s->aliases = groupAliases(inputs);
+    // Alias relations. A group of n views has up to n(n-1)/2 overlapping
+    // pairs: 3,000 views of one array would be 4.5 million relations (1 GB),
+    // 10,000 would not fit at all. Groups up to kPairwiseAliasGroup members
+    // get every overlapping pair; a larger group relates each member only to
+    // the first earlier member it overlaps among the group's first
+    // kPairwiseAliasGroup members (its "hubs": usually the whole array, to
+    // which every view is then related), so at most n - 1 relations and
+    // 64 n overlap tests. Membership itself is always complete in `aliases`.
+    auto relate = [&](int i, int j) {
+        const MemoryFact &a = s->facts[static_cast<std::size_t>(i)];
+        const MemoryFact &b = s->facts[static_cast<std::size_t>(j)];
+        if (viewsOverlap(a.placed(), b.placed()) == Overlap::No)
+            return false; // same group only through a third object
+        const auto [alo, ahi] = a.extent();
+        const auto [blo, bhi] = b.extent();
+        const std::uint64_t shared = std::min(ahi, bhi) - std::max(alo, blo);
+        s->relations.push_back({i, j, Relation::Alias, shared, Direction::H2H, {}});
+        return true;
+    };
     for (const auto &members : s->aliases.members()) {
-        for (std::size_t i = 0; i < members.size(); ++i)
-            for (std::size_t j = i + 1; j < members.size(); ++j) {
-                const MemoryFact &a = s->facts[static_cast<std::size_t>(members[i])];
-                const MemoryFact &b = s->facts[static_cast<std::size_t>(members[j])];
-                if (viewsOverlap(a.placed(), b.placed()) == Overlap::No)
-                    continue; // same group only through a third object
-                const auto [alo, ahi] = a.extent();
-                const auto [blo, bhi] = b.extent();
-                const std::uint64_t shared = std::min(ahi, bhi) - std::max(alo, blo);
-                s->relations.push_back({members[i], members[j], Relation::Alias, shared, Direction::H2H, {}});
-            }
+        if (members.size() <= kPairwiseAliasGroup) {
+            for (std::size_t i = 0; i < members.size(); ++i)
+                for (std::size_t j = i + 1; j < members.size(); ++j)
+                    relate(members[i], members[j]);
+            continue;
+        }
+        for (std::size_t j = 1; j < members.size(); ++j)
+            for (std::size_t i = 0; i < std::min(j, kPairwiseAliasGroup); ++i)
+                if (relate(members[i], members[j]))
+                    break;
     }
 
     linkProvenance(*s, step);
-    detectChanges(*s, hostBytes);
     m_latest = s;
     return s;
 }
@@ -194,11 +256,11 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
     }
 }
 
-void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
+void SnapshotBuilder::detectChanges(Snapshot &s)
 {
     s.changed.assign(s.facts.size(), {});
+    s.changedCount.assign(s.facts.size(), 0);
     s.changesExact.assign(s.facts.size(), true);
-    constexpr std::int64_t kLimit = std::int64_t {1} << 20;
 
     // Host memory: track maximal regions (allocations merged where they
     // overlap), then map changed bytes onto each object's elements.
@@ -223,13 +285,32 @@ void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
     }
     std::map<std::pair<Address, Address>, std::uint64_t> keys;
     std::vector<ChangeSet> changes;
+    // Private anonymous memory (malloc'd arrays) is compared in place; file
+    // mappings and anything else through checked copies. The facts' objects
+    // are kept alive by the caller while this runs.
+    const HostMap direct = merged.empty() ? HostMap {} : HostMap::current();
     for (const Region &r : merged) {
         const auto id = std::make_pair(r.lo, r.hi);
         auto it = m_regionKeys.find(id);
         const std::uint64_t key = it != m_regionKeys.end() ? it->second : m_nextRegionKey++;
         keys[id] = key;
-        const auto bytes = hostBytes(r.device, r.lo, r.hi - r.lo);
-        changes.push_back(bytes.empty() ? ChangeSet {} : m_tracker.observe(key, bytes));
+        if (r.hi - r.lo > kMaxTrackedRegion) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "memory at 0x%" PRIx64 " (%" PRIu64 " bytes) is too large to track changes",
+                          r.lo, r.hi - r.lo);
+            s.notes.emplace_back(buf);
+            m_tracker.forget(key);
+            refuseUnreadableFacts(s, r.lo, r.hi, false);
+            changes.emplace_back();
+            continue;
+        }
+        // Read only through the checked reader: a region that became unreadable is noted.
+        ChangeSet cs = m_tracker.observeHost(key, r.lo, r.hi - r.lo, &direct);
+        if (!cs.readable) {
+            s.notes.push_back(cs.note + "; changes not tracked");
+            refuseUnreadableFacts(s, r.lo, r.hi, true);
+        }
+        changes.push_back(std::move(cs));
     }
     // Regions no longer present are forgotten (their memory may be reused).
     for (const auto &[id, key] : m_regionKeys)
@@ -252,8 +333,10 @@ void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
             if (!cs.changed())
                 continue;
             Layout l {f.dtype, static_cast<std::int64_t>(f.data - r->lo), f.shape, f.strides};
-            s.changed[i] = changedElements(l, cs.ranges, kLimit);
-            s.changesExact[i] = cs.exact;
+            ElementHits hits = findChangedElements(l, cs.ranges, kChangedListLimit);
+            s.changed[i] = std::move(hits.indices);
+            s.changedCount[i] = hits.total;
+            s.changesExact[i] = cs.exact && hits.totalExact;
             continue;
         }
         // Device memory: compare captured values with the same object's last ones.
@@ -267,6 +350,7 @@ void SnapshotBuilder::detectChanges(Snapshot &s, const HostBytes &hostBytes)
             for (std::size_t e = 0; e * item < f.values.size(); ++e)
                 if (std::memcmp(old.values.data() + e * item, f.values.data() + e * item, item) != 0)
                     s.changed[i].push_back(static_cast<std::int64_t>(e));
+            s.changedCount[i] = static_cast<std::int64_t>(s.changed[i].size());
             break;
         }
     }

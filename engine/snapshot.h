@@ -59,8 +59,16 @@ struct Snapshot
     std::vector<Origin> origins; ///< per fact
     AliasGroups aliases; ///< per fact
     std::vector<FactRelation> relations;
-    std::vector<std::vector<std::int64_t>> changed; ///< per fact: flat indices changed by this step
-    std::vector<bool> changesExact; ///< per fact: false when page-granular
+    /// Per fact: flat indices changed by this step, the first kChangedListLimit
+    /// of them in increasing order; changedCount tells how many changed in all.
+    std::vector<std::vector<std::int64_t>> changed;
+    /// Per fact: how many elements changed in all (a 10^12-element broadcast
+    /// view can have 10^12 changed elements; `changed` lists only the first).
+    std::vector<std::int64_t> changedCount;
+    std::vector<bool> changesExact; ///< per fact: false when page-granular (or the count is a lower bound)
+    /// What could not be observed in this step, in words (memory that became
+    /// unreadable, regions too large to track).
+    std::vector<std::string> notes;
     std::array<std::uint64_t, 4> traffic {}; ///< bytes per Direction caused by this step
 
     int indexOf(std::string_view name) const;
@@ -73,8 +81,17 @@ struct Snapshot
 /// (after casting `a` to `b`'s dtype); unrelated else. Never by function name.
 Relation relateFacts(const MemoryFact &a, const MemoryFact &b);
 
-/// Host bytes [base, base + size) of `device`, or an empty span when they
-/// cannot be read (device memory, no longer alive).
+/// Most changed indices listed per fact (Snapshot::changed).
+inline constexpr std::int64_t kChangedListLimit = std::int64_t {1} << 20;
+/// Alias groups up to this size get a relation per overlapping pair; larger
+/// ones a bounded set (see SnapshotBuilder::build).
+inline constexpr std::size_t kPairwiseAliasGroup = 64;
+/// Host regions larger than this are not change-tracked (their hash table
+/// alone would be 32 MiB); the snapshot says so in `notes`.
+inline constexpr std::uint64_t kMaxTrackedRegion = std::uint64_t {16} << 30;
+
+/// Formerly: host bytes [base, base + size) as a span to read directly. Kept
+/// so callers compile; it is no longer called (see SnapshotBuilder::build).
 using HostBytes = std::function<std::span<const std::byte>(const Device &device, Address base, std::uint64_t size)>;
 
 /// Builds one Snapshot per step and remembers what it needs across steps:
@@ -84,13 +101,21 @@ class SnapshotBuilder
 public:
     explicit SnapshotBuilder(ChangeOptions options = {});
 
+    /// Host memory of the facts is read only through the checked reader
+    /// (engine/hostmemory.h; private anonymous memory in place, see HostMap):
+    /// memory that cannot be read is noted, never faulted on. Facts whose
+    /// readProblem() is not empty become unsupported. Keep the facts' objects
+    /// alive (and, for Python objects, hold the GIL) while this runs.
+    std::shared_ptr<const Snapshot> build(std::vector<MemoryFact> facts, const StepInfo &step);
+    /// The same; `hostBytes` is ignored (a blind span could fault). For
+    /// callers not yet moved to the two-argument form.
     std::shared_ptr<const Snapshot> build(std::vector<MemoryFact> facts, const StepInfo &step,
                                           const HostBytes &hostBytes);
     std::shared_ptr<const Snapshot> latest() const { return m_latest; }
     int stepCount() const { return m_step; }
 
 private:
-    void detectChanges(Snapshot &s, const HostBytes &hostBytes);
+    void detectChanges(Snapshot &s);
     void linkProvenance(Snapshot &s, const StepInfo &step);
 
     ChangeTracker m_tracker;

@@ -3,11 +3,12 @@
 
 #include "app/python/dlpack.h"
 #include "engine/error.h"
-#include "engine/gather.h"
+#include "engine/hostmemory.h"
 #include "engine/pagehash.h"
 #include "engine/tensor.h"
 
 #include <algorithm>
+#include <exception>
 #include <map>
 
 namespace py = pybind11;
@@ -38,6 +39,84 @@ std::string typeNameOf(py::handle obj)
         py::str(type.attr("__qualname__")).cast<std::string>();
 }
 
+// The C-level type name: never runs Python code, never throws.
+std::string safeTypeName(py::handle obj)
+{
+    const char *name = Py_TYPE(obj.ptr())->tp_name;
+    return name ? name : "<unnamed type>";
+}
+
+// UTF-8 of str(x), undecodable characters escaped; never throws, whatever
+// __str__ does.
+std::string safeText(py::handle x)
+{
+    PyObject *text = PyObject_Str(x.ptr());
+    if (!text) {
+        PyErr_Clear();
+        return "<str() failed>";
+    }
+    PyObject *bytes = PyUnicode_AsEncodedString(text, "utf-8", "backslashreplace");
+    Py_DECREF(text);
+    if (!bytes) {
+        PyErr_Clear();
+        return "<undecodable text>";
+    }
+    std::string out(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
+    Py_DECREF(bytes);
+    return out;
+}
+
+// Why an exception escaped an adapter, without calling e.what() (which runs
+// the exception's __str__ and cannot report a failure of it).
+std::string reasonOf(const py::error_already_set &e)
+{
+    std::string type = "exception";
+    if (e.type())
+        type = reinterpret_cast<PyTypeObject *>(e.type().ptr())->tp_name;
+    return type + ": " + (e.value() ? safeText(e.value()) : std::string());
+}
+
+// A namespace key as text: UTF-8 when it has one; otherwise (a lone
+// surrogate, '\ud800') its escaped repr, e.g. '\ud800' with the quotes.
+std::optional<std::string> keyName(py::handle key)
+{
+    Py_ssize_t size = 0;
+    if (const char *utf8 = PyUnicode_AsUTF8AndSize(key.ptr(), &size))
+        return std::string(utf8, static_cast<std::size_t>(size));
+    PyErr_Clear();
+    PyObject *repr = PyObject_ASCII(key.ptr());
+    if (!repr) {
+        PyErr_Clear();
+        return std::nullopt;
+    }
+    const char *ascii = PyUnicode_AsUTF8AndSize(repr, &size);
+    std::optional<std::string> out;
+    if (ascii)
+        out = std::string(ascii, static_cast<std::size_t>(size));
+    else
+        PyErr_Clear();
+    Py_DECREF(repr);
+    return out;
+}
+
+// An attribute as numpy.ndarray itself defines it, not as a subclass
+// overrides it: a subclass's __array_interface__ property may lie about the
+// pointer (c65), so reads of memory never trust it.
+py::object ndarrayAttr(py::handle ndarrayType, py::handle a, const char *name)
+{
+    return ndarrayType.attr("__dict__")[name].attr("__get__")(a, py::type::handle_of(a));
+}
+
+// Marks the fact unsupported when its memory must not be read.
+bool refuseUnreadable(MemoryFact &f)
+{
+    if (!f.isSupported())
+        return true;
+    if (std::string why = f.readProblem(); !why.empty())
+        f.unsupported = std::move(why);
+    return !f.isSupported();
+}
+
 std::vector<std::int64_t> toInts(py::handle seq)
 {
     std::vector<std::int64_t> out;
@@ -51,21 +130,44 @@ std::vector<std::int64_t> contiguousStrides(const std::vector<std::int64_t> &sha
     return Layout::contiguous(dtype, shape).strides;
 }
 
-// Copies (small) or hashes (contiguous, larger) the values of a host view.
-void captureHostValues(MemoryFact &f, const AdapterOptions &options)
+// The adapter limits, plus which memory is private and anonymous so large
+// contiguous arrays are hashed in place (see HostMap): one map per namespace
+// scan; null (checked reads only) for single inspections.
+struct Limits : AdapterOptions
 {
-    if (!f.isSupported() || !f.device.isCpu())
+    Limits(const AdapterOptions &options, const HostMap *map)
+        : AdapterOptions(options)
+        , direct(map)
+    { }
+    const HostMap *direct = nullptr;
+};
+
+// Copies (small) or hashes (contiguous, larger) the values of a host view,
+// through the checked reader only. Checks the extent first; a view whose
+// memory cannot be read becomes unsupported ("memory not readable at 0x...").
+// Large views are not read here at all (a broadcast view's logical size costs
+// nothing): change detection reads their allocation, also checked.
+void captureHostValues(MemoryFact &f, const Limits &options)
+{
+    if (refuseUnreadable(f) || !f.device.isCpu())
         return;
-    const auto bytes = static_cast<std::size_t>(f.nbytes());
-    const auto *first = reinterpret_cast<const std::byte *>(f.data);
+    const auto bytes = static_cast<std::uint64_t>(f.nbytes());
+    std::string error;
     if (bytes <= options.valueLimit) {
-        f.values.resize(bytes);
-        gatherStrided(first, f.shape, f.strides, static_cast<std::size_t>(f.itemSize()), f.values.data());
+        f.values.resize(static_cast<std::size_t>(bytes));
+        if (!gatherHost(f.data, f.shape, f.strides, static_cast<std::size_t>(f.itemSize()), f.values.data(), &error)) {
+            f.values.clear();
+            f.unsupported = error;
+            return;
+        }
         f.valuesCaptured = true;
         f.valueHash = hashBytes(f.values.data(), f.values.size());
         f.valueHashed = true;
     } else if (bytes <= options.hashLimit && Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous()) {
-        f.valueHash = hashBytes(first, bytes);
+        if (!hashHost(f.data, bytes, &f.valueHash, &error, options.direct)) {
+            f.unsupported = error;
+            return;
+        }
         f.valueHashed = true;
     }
 }
@@ -113,31 +215,46 @@ void fillFromInterface(MemoryFact &f, py::dict ai)
     f.strides = strides.is_none() ? contiguousStrides(f.shape, f.dtype) : toInts(strides);
 }
 
-MemoryFact numpyFact(py::handle a, const AdapterOptions &options)
+MemoryFact numpyFact(py::handle a, const Limits &options)
 {
     MemoryFact f = startFact(Framework::NumPy, a);
+    py::object np = loadedModule("numpy");
+    py::object ndarray = np.attr("ndarray");
     std::string why;
-    const auto dtype = numpyDType(a.attr("dtype"), why);
+    const auto dtype = numpyDType(ndarrayAttr(ndarray, a, "dtype"), why);
     if (!dtype) {
         f.unsupported = why;
         return f;
     }
     f.dtype = *dtype;
-    fillFromInterface(f, a.attr("__array_interface__"));
+    fillFromInterface(f, ndarrayAttr(ndarray, a, "__array_interface__"));
     // The allocation: the root of the base chain, when that root owns its data.
+    // as_strided() views hang off a DummyArray whose `base` is the array they view.
+    py::object dummy = py::none();
+    if (py::object tricks = loadedModule("numpy.lib.stride_tricks"); py::hasattr(tricks, "DummyArray"))
+        dummy = tricks.attr("DummyArray");
     py::object root = py::reinterpret_borrow<py::object>(a);
-    py::object np = loadedModule("numpy");
-    while (isInstance(root.attr("base"), np, "ndarray"))
-        root = root.attr("base");
-    if (root.attr("base").is_none()) {
-        py::dict ai = root.attr("__array_interface__");
-        f.allocation = {true, py::tuple(ai["data"])[0].cast<Address>(), root.attr("nbytes").cast<std::uint64_t>()};
+    for (int depth = 0; depth < 100000; ++depth) {
+        py::object base = ndarrayAttr(ndarray, root, "base");
+        if (py::isinstance(base, ndarray)) {
+            root = base;
+        } else if (!dummy.is_none() && py::isinstance(base, dummy) && py::hasattr(base, "base") &&
+                   py::isinstance(base.attr("base"), ndarray)) {
+            root = base.attr("base");
+        } else {
+            break;
+        }
+    }
+    if (ndarrayAttr(ndarray, root, "base").is_none()) {
+        py::dict ai = ndarrayAttr(ndarray, root, "__array_interface__");
+        f.allocation = {true, py::tuple(ai["data"])[0].cast<Address>(),
+                        ndarrayAttr(ndarray, root, "nbytes").cast<std::uint64_t>()};
     }
     captureHostValues(f, options);
     return f;
 }
 
-MemoryFact torchFact(py::handle t, const AdapterOptions &options)
+MemoryFact torchFact(py::handle t, const Limits &options)
 {
     MemoryFact f = startFact(Framework::Torch, t);
     const auto layout = py::str(t.attr("layout")).cast<std::string>();
@@ -179,17 +296,22 @@ MemoryFact torchFact(py::handle t, const AdapterOptions &options)
         f.flags.push_back("neg");
     if (f.device.isCpu()) {
         captureHostValues(f, options);
-    } else if (static_cast<std::size_t>(f.nbytes()) <= options.valueLimit) {
+    } else if (!refuseUnreadable(f) && static_cast<std::uint64_t>(f.nbytes()) <= options.valueLimit) {
         // A small host copy of device memory, to show and compare values.
         py::object host = t.attr("detach")().attr("cpu")().attr("contiguous")();
-        const auto *p = reinterpret_cast<const std::byte *>(host.attr("data_ptr")().cast<Address>());
-        f.values.assign(p, p + f.nbytes());
-        f.valuesCaptured = true;
+        f.values.resize(static_cast<std::size_t>(f.nbytes()));
+        std::string error;
+        if (readHost(host.attr("data_ptr")().cast<Address>(), f.values, &error)) {
+            f.valuesCaptured = true;
+        } else {
+            f.values.clear();
+            f.unsupported = error;
+        }
     }
     return f;
 }
 
-MemoryFact tensorflowFact(py::handle t, const AdapterOptions &options)
+MemoryFact tensorflowFact(py::handle t, const Limits &options)
 {
     MemoryFact f = startFact(Framework::TensorFlow, t);
     f.readOnly = true; // TensorFlow tensors are immutable
@@ -215,6 +337,7 @@ MemoryFact tensorflowFact(py::handle t, const AdapterOptions &options)
         py::object capsule = loadedModule("tensorflow").attr("experimental").attr("dlpack").attr("to_dlpack")(t);
         fillFromDlpack(f, capsule);
         f.readOnly = true;
+        refuseUnreadable(f);
     } catch (const std::exception &e) {
         f.unsupported = std::string("TensorFlow tensor on ") + device + " could not be read: " + e.what();
     }
@@ -234,10 +357,11 @@ MemoryFact cudaArrayInterfaceFact(py::handle x, Framework framework, const Adapt
     f.dtype = *dtype;
     fillFromInterface(f, cai);
     f.device = Device::cuda(py::hasattr(x, "device") ? x.attr("device").attr("id").cast<int>() : 0, false);
+    refuseUnreadable(f);
     return f;
 }
 
-MemoryFact jaxFact(py::handle x, const AdapterOptions &options)
+MemoryFact jaxFact(py::handle x, const Limits &options)
 {
     MemoryFact f = startFact(Framework::Jax, x);
     f.readOnly = true; // jax arrays are immutable
@@ -269,7 +393,7 @@ MemoryFact jaxFact(py::handle x, const AdapterOptions &options)
     return f;
 }
 
-MemoryFact memscopeFact(const Tensor &t, const AdapterOptions &options)
+MemoryFact memscopeFact(const Tensor &t, const Limits &options)
 {
     MemoryFact f;
     f.framework = Framework::MemScope;
@@ -285,7 +409,7 @@ MemoryFact memscopeFact(const Tensor &t, const AdapterOptions &options)
         f.flags.push_back(std::string("wraps ") + std::string(ownerName(t.buffer().owner())) + " memory");
     if (f.device.isCpu()) {
         captureHostValues(f, options);
-    } else if (static_cast<std::size_t>(f.nbytes()) <= options.valueLimit) {
+    } else if (!refuseUnreadable(f) && static_cast<std::uint64_t>(f.nbytes()) <= options.valueLimit) {
         f.values = t.contiguousBytes();
         f.valuesCaptured = true;
     }
@@ -294,55 +418,143 @@ MemoryFact memscopeFact(const Tensor &t, const AdapterOptions &options)
 
 } // namespace
 
-std::optional<MemoryFact> inspectObject(py::handle obj, const AdapterOptions &options)
+namespace {
+
+enum class Kind { None, MemScope, NumPy, Torch, TensorFlow, TensorFlowVariable, CuPy, Jax };
+
+// Which adapter an object is for. May throw (isinstance runs Python code).
+Kind kindOf(py::handle obj)
 {
-    try {
-        if (py::isinstance<Tensor>(obj))
-            return memscopeFact(obj.cast<const Tensor &>(), options);
-        if (py::object np = loadedModule("numpy"); isInstance(obj, np, "ndarray"))
-            return numpyFact(obj, options);
-        if (py::object torch = loadedModule("torch"); isInstance(obj, torch, "Tensor"))
-            return torchFact(obj, options);
-        const std::string typeName = typeNameOf(obj);
-        if (typeName.starts_with("tensorflow.") && typeName.ends_with("EagerTensor"))
-            return tensorflowFact(obj, options);
-        if (typeName.starts_with("tensorflow.") && typeName.find("Variable") != std::string::npos) {
-            MemoryFact f;
-            f.framework = Framework::TensorFlow;
-            f.typeName = typeName;
-            f.unsupported = "tf.Variable: its buffer is not exposed without a read (which may copy)";
-            return f;
-        }
-        if (py::object cupy = loadedModule("cupy"); isInstance(obj, cupy, "ndarray"))
-            return cudaArrayInterfaceFact(obj, Framework::CuPy, options);
-        if (py::object jax = loadedModule("jax"); isInstance(obj, jax, "Array"))
-            return jaxFact(obj, options);
-    } catch (const py::error_already_set &e) {
+    if (py::isinstance<Tensor>(obj))
+        return Kind::MemScope;
+    if (py::object np = loadedModule("numpy"); isInstance(obj, np, "ndarray"))
+        return Kind::NumPy;
+    if (py::object torch = loadedModule("torch"); isInstance(obj, torch, "Tensor"))
+        return Kind::Torch;
+    // Throws for a class whose __module__ raises: such an object is no array.
+    const std::string typeName = typeNameOf(obj);
+    if (typeName.starts_with("tensorflow.") && typeName.ends_with("EagerTensor"))
+        return Kind::TensorFlow;
+    if (typeName.starts_with("tensorflow.") && typeName.find("Variable") != std::string::npos)
+        return Kind::TensorFlowVariable;
+    if (py::object cupy = loadedModule("cupy"); isInstance(obj, cupy, "ndarray"))
+        return Kind::CuPy;
+    if (py::object jax = loadedModule("jax"); isInstance(obj, jax, "Array"))
+        return Kind::Jax;
+    return Kind::None;
+}
+
+std::optional<MemoryFact> inspectKnown(py::handle obj, Kind kind, const Limits &options)
+{
+    switch (kind) {
+    case Kind::MemScope:
+        return memscopeFact(obj.cast<const Tensor &>(), options);
+    case Kind::NumPy:
+        return numpyFact(obj, options);
+    case Kind::Torch:
+        return torchFact(obj, options);
+    case Kind::TensorFlow:
+        return tensorflowFact(obj, options);
+    case Kind::TensorFlowVariable: {
         MemoryFact f;
+        f.framework = Framework::TensorFlow;
         f.typeName = typeNameOf(obj);
-        f.unsupported = std::string("reading its memory failed: ") + e.what();
+        f.unsupported = "tf.Variable: its buffer is not exposed without a read (which may copy)";
         return f;
+    }
+    case Kind::CuPy:
+        return cudaArrayInterfaceFact(obj, Framework::CuPy, options);
+    case Kind::Jax:
+        return jaxFact(obj, options);
+    case Kind::None:
+        break;
     }
     return std::nullopt;
 }
 
+Framework frameworkOf(Kind kind)
+{
+    switch (kind) {
+    case Kind::MemScope:
+        return Framework::MemScope;
+    case Kind::NumPy:
+        return Framework::NumPy;
+    case Kind::Torch:
+        return Framework::Torch;
+    case Kind::TensorFlow:
+    case Kind::TensorFlowVariable:
+        return Framework::TensorFlow;
+    case Kind::CuPy:
+        return Framework::CuPy;
+    case Kind::Jax:
+        return Framework::Jax;
+    case Kind::None:
+        break;
+    }
+    return Framework::Other;
+}
+
+MemoryFact notShown(py::handle obj, Kind kind, const std::string &why)
+{
+    MemoryFact f;
+    f.framework = frameworkOf(kind);
+    f.typeName = safeTypeName(obj);
+    f.unsupported = "not shown: " + why;
+    return f;
+}
+
+std::optional<MemoryFact> inspectWith(py::handle obj, const Limits &options)
+{
+    // An object that cannot even be classified is no array MemScope can tell: skipped.
+    Kind kind = Kind::None;
+    try {
+        kind = kindOf(obj);
+    } catch (const py::error_already_set &) {
+        return std::nullopt;
+    } catch (...) {
+        return std::nullopt;
+    }
+    if (kind == Kind::None)
+        return std::nullopt;
+    // An array-like object whose adapter fails is listed, with why, never read.
+    try {
+        return inspectKnown(obj, kind, options);
+    } catch (const py::error_already_set &e) {
+        return notShown(obj, kind, reasonOf(e));
+    } catch (const std::exception &e) {
+        return notShown(obj, kind, e.what());
+    } catch (...) {
+        return notShown(obj, kind, "unknown C++ exception");
+    }
+}
+
+} // namespace
+
+std::optional<MemoryFact> inspectObject(py::handle obj, const AdapterOptions &options)
+{
+    return inspectWith(obj, Limits(options, nullptr));
+}
+
 std::vector<MemoryFact> scanNamespace(py::dict ns, const AdapterOptions &options, std::vector<py::object> *keepAlive)
 {
+    const HostMap direct = HostMap::current();
+    const Limits limits(options, &direct);
     // Group names by object first: one fact per object, with all its names.
     std::map<std::uintptr_t, std::pair<py::object, std::vector<std::string>>> objects;
     for (auto [key, value] : ns) {
         if (!py::isinstance<py::str>(key))
             continue;
-        auto name = key.cast<std::string>();
-        if (name.starts_with("_"))
+        // A key that is not valid UTF-8 (a lone surrogate) is named by its escaped repr.
+        auto name = keyName(key);
+        if (!name || (PyUnicode_GET_LENGTH(key.ptr()) > 0 && PyUnicode_READ_CHAR(key.ptr(), 0) == '_'))
             continue;
         auto &entry = objects[reinterpret_cast<std::uintptr_t>(value.ptr())];
         entry.first = py::reinterpret_borrow<py::object>(value);
-        entry.second.push_back(std::move(name));
+        entry.second.push_back(std::move(*name));
     }
     std::vector<MemoryFact> facts;
     for (auto &[id, entry] : objects) {
-        auto fact = inspectObject(entry.first, options);
+        auto fact = inspectWith(entry.first, limits);
         if (!fact)
             continue;
         fact->objectId = id;

@@ -8,6 +8,9 @@
 #include "engine/layout.h"
 #include <cstring>
 #include <numeric>
+#include <random>
+#include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 using namespace memscope::engine;
@@ -17,6 +20,24 @@ namespace {
 std::span<const std::byte> bytes(const std::vector<double> &v)
 {
     return std::as_bytes(std::span(v));
+}
+
+// Every element, tested one by one: the reference for findChangedElements.
+ElementHits bruteForce(const Layout &l, const std::vector<ByteRange> &ranges, std::int64_t limit)
+{
+    ElementHits hits;
+    for (std::int64_t flat = 0; flat < l.numel(); ++flat) {
+        const std::int64_t off = l.flatOffset(flat);
+        bool hit = false;
+        for (const ByteRange &r : ranges)
+            hit = hit || (r.lo < off + l.itemSize() && off < r.hi);
+        if (!hit)
+            continue;
+        ++hits.total;
+        if (static_cast<std::int64_t>(hits.indices.size()) < limit)
+            hits.indices.push_back(flat);
+    }
+    return hits;
 }
 } // namespace
 
@@ -116,6 +137,119 @@ private Q_SLOTS:
         QCOMPARE(cs.ranges.size(), std::size_t(2));
         QCOMPARE(cs.ranges[0], (ByteRange {5, 6}));
         QCOMPARE(cs.ranges[1], (ByteRange {std::int64_t(mid - 1), std::int64_t(mid + 1)}));
+    }
+
+    void changedElementsMatchEveryElementTest()
+    {
+        std::mt19937 rng(5);
+        const Layout a = Layout::contiguous(DType::Float64, {6, 5, 4}); // 960 bytes
+        std::vector<Layout> layouts = {
+            a,
+            transpose(a),
+            slice(a, 1, std::nullopt, std::nullopt, -2),
+            select(slice(a, 2, 1, 3), 0, 4),
+            reinterpret(a, DType::Float32),
+            reinterpret(a, DType::Int16),
+            broadcastTo(select(a, 2, 1), std::vector<std::int64_t> {3, 6, 5}),
+            Layout {DType::Float64, 0, {20, 20}, {8, 8}}, // self-overlapping (as_strided)
+            Layout {DType::Float64, 952, {10, 7}, {-80, -16}},
+            Layout {DType::Int32, 4, {4, 1, 3, 5}, {0, 64, 200, -4 + 8}},
+        };
+        for (int trial = 0; trial < 300; ++trial) {
+            std::vector<ByteRange> ranges;
+            std::int64_t at = static_cast<std::int64_t>(rng() % 40);
+            while (at < 960) {
+                const std::int64_t len = 1 + static_cast<std::int64_t>(rng() % (trial % 3 == 0 ? 200 : 9));
+                ranges.push_back({at, std::min<std::int64_t>(at + len, 960)});
+                at += len + 1 + static_cast<std::int64_t>(rng() % 150);
+            }
+            for (const Layout &l : layouts) {
+                const std::int64_t limit = trial % 2 ? 1000 : 7;
+                const ElementHits want = bruteForce(l, ranges, limit);
+                const ElementHits got = findChangedElements(l, ranges, limit);
+                QVERIFY2(got.totalExact, qPrintable(QString::fromStdString(l.describe())));
+                QCOMPARE(got.total, want.total);
+                QCOMPARE(got.indices, want.indices);
+            }
+        }
+    }
+
+    void changedElementsOfHugeBroadcastViewsAreCountedNotListed()
+    {
+        // np.broadcast_to(base[:, None], (1000, 10**7)) after base[999] = 1
+        const Layout v {DType::Float64, 0, {1000, 10'000'000}, {8, 0}};
+        const std::vector<ByteRange> changed {{999 * 8, 1000 * 8}};
+        const ElementHits hits = findChangedElements(v, changed, 100);
+        QCOMPARE(hits.total, std::int64_t {10'000'000});
+        QVERIFY(hits.totalExact);
+        QCOMPARE(hits.indices.size(), std::size_t(100));
+        for (std::size_t i = 0; i < hits.indices.size(); ++i)
+            QCOMPARE(hits.indices[i], std::int64_t {999} * 10'000'000 + static_cast<std::int64_t>(i));
+        // as_strided(a, (10**12,), (0,)) and (2**40, 2**19) with zero strides: every element hit.
+        const Layout x {DType::Float64, 0, {1'000'000'000'000}, {0}};
+        const std::vector<ByteRange> first {{0, 1}};
+        QCOMPARE(findChangedElements(x, first, 10).total, std::int64_t {1'000'000'000'000});
+        QCOMPARE(findChangedElements(x, first, 10).indices, (V {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        const Layout y {DType::Float64, 0, {std::int64_t {1} << 40, std::int64_t {1} << 19}, {0, 0}};
+        QCOMPARE(findChangedElements(y, first, 3).total, std::int64_t {1} << 59);
+        QCOMPARE(findChangedElements(x, std::vector<ByteRange> {{8, 16}}, 10).total, std::int64_t {0});
+        // np.broadcast_to(np.zeros(3), (10**9, 3)) with its middle element changed.
+        const Layout b {DType::Float64, 0, {1'000'000'000, 3}, {0, 8}};
+        const ElementHits mid = findChangedElements(b, std::vector<ByteRange> {{8, 16}}, 4);
+        QCOMPARE(mid.total, std::int64_t {1'000'000'000});
+        QCOMPARE(mid.indices, (V {1, 4, 7, 10}));
+    }
+
+    void changedElementsWorkIsBounded()
+    {
+        // A self-overlapping (10**6, 10**6) view: the search stops at its budget
+        // and says its count is a lower bound.
+        const Layout l {DType::Float64, 0, {1'000'000, 1'000'000}, {8, 8}};
+        const ElementHits hits = findChangedElements(l, std::vector<ByteRange> {{8 * 500'000, 8 * 500'001}}, 10, 1000);
+        QVERIFY(!hits.totalExact);
+        QVERIFY(hits.total > 0);
+        QVERIFY(hits.indices.size() <= 10);
+    }
+
+    void chunkBoundariesAreInvisible()
+    {
+        ChangeTracker tracker;
+        const std::size_t chunk = ChangeTracker::kChunkSize;
+        std::vector<std::byte> data(3 * chunk + 5, std::byte {0});
+        tracker.observe(1, data);
+        data[chunk - 2] = data[chunk - 1] = data[chunk] = std::byte {1}; // a run across a chunk boundary
+        data[3 * chunk + 4] = std::byte {2}; // in the short last chunk
+        const ChangeSet cs = tracker.observe(1, data);
+        QCOMPARE(cs.ranges.size(), std::size_t(2));
+        QCOMPARE(cs.ranges[0], (ByteRange {std::int64_t(chunk - 2), std::int64_t(chunk + 1)}));
+        QCOMPARE(cs.ranges[1], (ByteRange {std::int64_t(3 * chunk + 4), std::int64_t(3 * chunk + 5)}));
+    }
+
+    void unreadableHostMemoryIsReportedNotFaulted()
+    {
+        const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+        for (auto mode : {ChangeTracker::Mode::Shadow, ChangeTracker::Mode::Hashed}) {
+            void *m = mmap(nullptr, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            QVERIFY(m != MAP_FAILED);
+            auto *p = static_cast<std::byte *>(m);
+            ChangeOptions opt;
+            opt.shadowBudget = mode == ChangeTracker::Mode::Shadow ? std::size_t {1} << 20 : 0;
+            ChangeTracker tracker(opt);
+            const Address base = reinterpret_cast<std::uintptr_t>(p);
+            QVERIFY(tracker.observeHost(1, base, 3 * page).firstSeen);
+            QCOMPARE(tracker.mode(1), mode);
+            p[10] = std::byte {1};
+            QVERIFY(tracker.observeHost(1, base, 3 * page).changed());
+            QCOMPARE(munmap(p + 2 * page, page), 0);
+            const ChangeSet cs = tracker.observeHost(1, base, 3 * page);
+            QVERIFY(!cs.readable);
+            QVERIFY(!cs.changed());
+            QVERIFY2(cs.note.starts_with("memory not readable at 0x"), cs.note.c_str());
+            QVERIFY(!tracker.tracks(1));
+            QVERIFY(!tracker.observeHost(2, base, 3 * page).readable); // also on first sight
+            QVERIFY(tracker.observeHost(3, base, 2 * page).firstSeen);
+            munmap(p, 2 * page);
+        }
     }
 
     void resizedBufferStartsOver()

@@ -73,8 +73,11 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o[QStringLiteral("alias_group")] = s.aliases.group[i];
         if (s.origins[i].step >= 0)
             o[QStringLiteral("created_by")] = QString::fromStdString(s.origins[i].statement).trimmed();
-        if (!s.changed[i].empty())
-            o[QStringLiteral("changed")] = ints(s.changed[i]);
+        if (!s.changed[i].empty()) {
+            o[QStringLiteral("changed")] = ints(s.changed[i]); // capped list
+            if (i < s.changedCount.size())
+                o[QStringLiteral("changed_count")] = static_cast<qint64>(s.changedCount[i]); // exact total
+        }
         objects.append(o);
     }
     QJsonArray relations;
@@ -102,6 +105,11 @@ QJsonObject snapshotToJson(const Snapshot &s)
     out[QStringLiteral("objects")] = objects;
     out[QStringLiteral("relations")] = relations;
     out[QStringLiteral("traffic")] = traffic;
+    QJsonArray notes;
+    for (const std::string &note : s.notes)
+        notes.append(QString::fromStdString(note));
+    if (!notes.isEmpty())
+        out[QStringLiteral("notes")] = notes;
     if (s.aliases.undecided)
         out[QStringLiteral("undecided_pairs")] = static_cast<qint64>(s.aliases.undecided);
     return out;
@@ -124,8 +132,11 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
             continue;
         const QString names = QString::fromStdString(f.names.empty() ? f.label() : f.names.front());
         if (!f.isSupported()) {
-            lines << QStringLiteral("    %1  %2: not shown (%3)")
-                         .arg(names, QString::fromStdString(f.typeName), QString::fromStdString(f.unsupported));
+            const QString why = QString::fromStdString(f.unsupported);
+            lines << QStringLiteral("    %1  %2: %3")
+                         .arg(names, QString::fromStdString(f.typeName),
+                              why.startsWith(QLatin1String("not shown")) ? why
+                                                                          : QStringLiteral("not shown (%1)").arg(why));
             continue;
         }
         lines << QStringLiteral("    %1  %2 %3 %4 strides %5 on %6 at %7, %8%9")
@@ -145,10 +156,12 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
         QStringList idx;
         for (std::size_t k = 0; k < s.changed[i].size() && k < 8; ++k)
             idx << QString::number(s.changed[i][k]);
-        if (s.changed[i].size() > 8)
-            idx << QStringLiteral("... (%1 in all)").arg(s.changed[i].size());
+        // The list is capped; the count is the exact total.
+        const qint64 count = i < s.changedCount.size() ? s.changedCount[i] : qint64(s.changed[i].size());
+        if (count > static_cast<qint64>(idx.size()))
+            idx << QStringLiteral("... (%1 in all)").arg(QLocale::c().toString(count));
         lines << QStringLiteral("    changed %1: element%2 %3%4")
-                     .arg(label(s, static_cast<int>(i)), s.changed[i].size() > 1 ? QStringLiteral("s") : QString(),
+                     .arg(label(s, static_cast<int>(i)), count > 1 ? QStringLiteral("s") : QString(),
                           idx.join(QStringLiteral(", ")),
                           s.changesExact[i] ? QString() : QStringLiteral(" (page granularity)"));
     }
@@ -167,6 +180,8 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
             traffic << QStringLiteral("%1 %2").arg(QString::fromLatin1(directionName(d).data()), QString::fromStdString(bytesText(n)));
     if (!traffic.isEmpty())
         lines << QStringLiteral("    copy traffic: %1").arg(traffic.join(QStringLiteral(", ")));
+    for (const std::string &note : s.notes)
+        lines << QStringLiteral("    note: %1").arg(QString::fromStdString(note));
     return lines.join(QLatin1Char('\n'));
 }
 

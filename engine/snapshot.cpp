@@ -120,12 +120,6 @@ SnapshotBuilder::SnapshotBuilder(ChangeOptions options)
     : m_tracker(options)
 { }
 
-std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> facts, const StepInfo &step,
-                                                       const HostBytes &)
-{
-    return build(std::move(facts), step);
-}
-
 std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> facts, const StepInfo &step)
 {
     auto s = std::make_shared<Snapshot>();

@@ -90,10 +90,6 @@ inline constexpr std::size_t kPairwiseAliasGroup = 64;
 /// alone would be 32 MiB); the snapshot says so in `notes`.
 inline constexpr std::uint64_t kMaxTrackedRegion = std::uint64_t {16} << 30;
 
-/// Formerly: host bytes [base, base + size) as a span to read directly. Kept
-/// so callers compile; it is no longer called (see SnapshotBuilder::build).
-using HostBytes = std::function<std::span<const std::byte>(const Device &device, Address base, std::uint64_t size)>;
-
 /// Builds one Snapshot per step and remembers what it needs across steps:
 /// contents for change detection and where each object came from.
 class SnapshotBuilder
@@ -107,10 +103,6 @@ public:
     /// readProblem() is not empty become unsupported. Keep the facts' objects
     /// alive (and, for Python objects, hold the GIL) while this runs.
     std::shared_ptr<const Snapshot> build(std::vector<MemoryFact> facts, const StepInfo &step);
-    /// The same; `hostBytes` is ignored (a blind span could fault). For
-    /// callers not yet moved to the two-argument form.
-    std::shared_ptr<const Snapshot> build(std::vector<MemoryFact> facts, const StepInfo &step,
-                                          const HostBytes &hostBytes);
     std::shared_ptr<const Snapshot> latest() const { return m_latest; }
     int stepCount() const { return m_step; }
 

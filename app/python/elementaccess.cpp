@@ -4,6 +4,7 @@
 #include "app/python/pythonbackend.h"
 
 #include "engine/error.h"
+#include "engine/hostmemory.h"
 #include "engine/hostwrite.h"
 #include "engine/runtime.h"
 #include "engine/scalar.h"
@@ -175,13 +176,18 @@ void PythonBackend::readElements(std::uint64_t objectId, std::int64_t first, std
                 bytes.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, end - first)) * item);
                 auto backend = fact->device.isCpu() ? nullptr : m_runtime.backend(fact->device);
                 try {
-                    for (std::int64_t e = first; e < end; ++e) {
-                        const Address at = fact->data + static_cast<Address>(layout.flatOffset(e));
-                        std::byte *dst = bytes.data() + static_cast<std::size_t>(e - first) * item;
-                        if (backend)
-                            backend->copyToHost(dst, at, item);
-                        else
-                            std::memcpy(dst, reinterpret_cast<const void *>(at), item);
+                    if (!backend) {
+                        // Host memory only through the checked reader: an
+                        // unreadable page is an error here, never a fault.
+                        if (end > first &&
+                            !gatherHostElements(fact->data, fact->shape, fact->strides, item, first, end - first,
+                                                bytes.data(), &error))
+                            bytes.clear();
+                    } else {
+                        for (std::int64_t e = first; e < end; ++e) {
+                            const Address at = fact->data + static_cast<Address>(layout.flatOffset(e));
+                            backend->copyToHost(bytes.data() + static_cast<std::size_t>(e - first) * item, at, item);
+                        }
                     }
                 } catch (const std::exception &e) {
                     bytes.clear();

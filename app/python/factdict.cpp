@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/python/factdict.h"
 
+#include "engine/text/wording.h"
+
 #include <pybind11/stl.h>
 
 namespace py = pybind11;
@@ -45,7 +47,8 @@ py::dict snapshotToDict(const Snapshot &s)
             d["created_by"] = o.statement;
             d["created_at_step"] = o.step;
         }
-        d["changed"] = s.changed[i];
+        d["changed"] = s.changed[i]; // capped list
+        d["changed_count"] = i < s.changedCount.size() ? s.changedCount[i] : std::int64_t(s.changed[i].size());
         objects.append(d);
     }
     py::list groups;
@@ -63,6 +66,7 @@ py::dict snapshotToDict(const Snapshot &s)
         d["relation"] = std::string(relationName(r.relation));
         d["bytes"] = r.bytes;
         d["direction"] = std::string(directionName(r.direction));
+        d["summary"] = relationSummary(r); // the one wording (engine/text)
         if (!r.statement.empty())
             d["statement"] = r.statement;
         relations.append(d);
@@ -73,6 +77,7 @@ py::dict snapshotToDict(const Snapshot &s)
     py::dict out;
     out["step"] = s.step;
     out["statement"] = s.statement;
+    out["notes"] = s.notes;
     out["objects"] = objects;
     out["alias_groups"] = groups;
     out["relations"] = relations;

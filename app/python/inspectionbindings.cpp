@@ -55,9 +55,7 @@ py::dict snapshot(py::object ns)
     std::vector<py::object> keep;
     auto facts = scanNamespace(ns, moduleState().adapter, &keep);
     SnapshotBuilder builder;
-    const auto s = builder.build(std::move(facts), {}, [](const Device &d, Address base, std::uint64_t size) {
-        return d.isCpu() ? std::span(reinterpret_cast<const std::byte *>(base), size) : std::span<const std::byte>();
-    });
+    const auto s = builder.build(std::move(facts), {}); // memory is read through the checked reader only
     return snapshotToDict(*s);
 }
 

@@ -47,15 +47,6 @@ std::string utf8(py::handle text)
     return py::reinterpret_steal<py::bytes>(bytes).cast<std::string>();
 }
 
-HostBytes hostReader()
-{
-    // Called on the interpreter thread with the GIL held, while every object in
-    // the snapshot is referenced: the memory cannot be freed under us.
-    return [](const Device &d, Address base, std::uint64_t size) {
-        return d.isCpu() ? std::span(reinterpret_cast<const std::byte *>(base), size) : std::span<const std::byte>();
-    };
-}
-
 } // namespace
 
 struct PythonBackend::PyState
@@ -491,7 +482,7 @@ std::shared_ptr<const Snapshot> PythonBackend::takeSnapshot(const std::string &s
         }
         std::vector<py::object> keep;
         auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep);
-        auto snapshot = m_py->builder->build(std::move(facts), step, hostReader());
+        auto snapshot = m_py->builder->build(std::move(facts), step);
         m_py->keepAlive.swap(keep);
         return snapshot;
     } catch (const std::exception &e) {

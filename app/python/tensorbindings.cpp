@@ -4,11 +4,13 @@
 // bytes without copying; real-GPU tensors speak __cuda_array_interface__ and
 // DLPack; emulated-device tensors speak nothing (only explicit transfers).
 
+#include "app/python/adapters.h"
 #include "app/python/bindings.h"
 #include "app/python/dlpack.h"
 #include "app/python/modulestate.h"
 #include "app/python/pyscalar.h"
 #include "engine/error.h"
+#include "engine/hostmemory.h"
 #include "engine/operations.h"
 
 #include <pybind11/complex.h>
@@ -198,6 +200,12 @@ Tensor fromBuffer(py::buffer obj, std::optional<DType> dtype, const Device &devi
     Layout l {source, 0, info.shape, info.strides};
     const ByteRange bounds = l.byteBounds();
     l.offset = -bounds.lo;
+    // The exporter's pointer and strides are its word only: its bytes are
+    // read through the checked reader before anything copies them.
+    std::vector<std::byte> probe(static_cast<std::size_t>(bounds.size()));
+    if (std::string why;
+        !readHost(reinterpret_cast<Address>(info.ptr) + static_cast<Address>(bounds.lo), probe, &why))
+        throw py::value_error("the buffer's memory cannot be read: " + why);
     // A foreign view of the exporter's memory, alive while `info` is.
     Tensor view = wrap(runtime(), Device::cpu(), reinterpret_cast<Address>(info.ptr) + static_cast<Address>(bounds.lo),
                        static_cast<std::size_t>(bounds.size()), l, Owner::Other, nullptr, true);
@@ -238,7 +246,12 @@ Tensor fromNumpy(py::object a)
         throw py::type_error("from_numpy: dtype " + py::str(dtype).cast<std::string>() +
                              " is not a native-order numeric type");
     const DType t = parseDType(py::str(dtype.attr("name")).cast<std::string>());
-    py::dict ai = a.attr("__array_interface__");
+    // What the adapters see of it (through ndarray's own descriptors, bounded
+    // by its allocation): an array whose memory cannot be read is refused
+    // here rather than wrapped and read blindly later.
+    if (const auto fact = inspectObject(a, moduleState().adapter); fact && !fact->isSupported())
+        throw py::value_error("from_numpy: " + fact->unsupported);
+    py::dict ai = modules["numpy"].attr("ndarray").attr("__dict__")["__array_interface__"].attr("__get__")(a);
     py::tuple data = ai["data"];
     Layout l;
     l.dtype = t;

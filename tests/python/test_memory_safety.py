@@ -245,3 +245,13 @@ def test_raising_adapter_lists_the_object_with_why():
     assert found[("a",)]["supported"]
     assert found[("b",)]["unsupported"] == "not shown: MemoryError: boom"
     assert found[("b",)]["framework"] == "torch"
+
+
+def test_from_numpy_refuses_unreadable_views():
+    # memscope's own wrappers never hold memory that cannot be read: refused up front.
+    a = np.arange(4.0)
+    v = as_strided(a, shape=(3,), strides=(2**40,))
+    with pytest.raises(ValueError, match="not readable|past|outside"):
+        memscope.from_numpy(v)
+    ok = memscope.from_numpy(a[::2])
+    assert ok.numpy().tolist() == [0.0, 2.0]

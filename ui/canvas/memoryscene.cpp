@@ -8,6 +8,7 @@
 #include "ui/models/objectsmodel.h"
 
 #include <QFont>
+#include <QFontMetricsF>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsSceneMouseEvent>
@@ -583,10 +584,11 @@ void MemoryScene::rebuild()
         b->setData(kKindKey, static_cast<int>(ItemKind::Variable));
         b->setData(kFactKey, QVariantList {fi});
         placeText(this, namesString(f), monoFont(13, true), c.text, {kVarX + 10, y + 6});
-        auto *why = placeText(this, f.isSupported() ? tr("empty (no bytes)") : QString::fromStdString(f.unsupported),
-                              uiFont(9), c.mutedText, {kVarX + 10, y + 33});
-        if (why->boundingRect().width() > kVarW - 16)
-            why->setScale((kVarW - 16) / why->boundingRect().width());
+        // The reason at a readable size, cut to the box; the whole of it in the tooltip.
+        const QString reason =
+            f.isSupported() ? tr("empty (no bytes)") : QString::fromStdString(f.unsupported).section(QLatin1Char('\n'), 0, 0);
+        placeText(this, QFontMetricsF(uiFont(9)).elidedText(reason, Qt::ElideRight, kVarW - 20), uiFont(9),
+                  c.mutedText, {kVarX + 10, y + 33});
         b->setToolTip(
             plainTip(QString::fromStdString(f.typeName + ": " + (f.isSupported() ? "no elements" : f.unsupported))));
         y += kVarH + kVarGap;

@@ -371,36 +371,6 @@ bool gatherHostElements(Address first, std::span<const std::int64_t> shape, std:
     return true;
 }
 
-bool writeHost(Address dst, std::span<const std::byte> src, std::string *error)
-{
-    auto refuse = [&](Address at, std::string_view why) {
-        if (error) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "0x%" PRIx64, at);
-            *error = "memory not writable at " + std::string(buf) + ": " + std::string(why);
-        }
-        return false;
-    };
-    if (src.empty())
-        return true;
-    if (dst + src.size() < dst)
-        return refuse(dst, "the range wraps around the address space");
-    std::size_t done = 0;
-    while (done < src.size()) {
-        iovec local {const_cast<std::byte *>(src.data() + done), src.size() - done};
-        iovec remote {pointerOf(dst + done), src.size() - done};
-        const ssize_t n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == ENOSYS || errno == EPERM))
-            return refuse(dst + done, "no checked way to write memory here (process_vm_writev refused)");
-        if (n <= 0)
-            return refuse(dst + done, n < 0 ? std::strerror(errno) : "no bytes could be written");
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 bool readHostChunks(Address src, std::uint64_t size, std::size_t chunk,
                     const std::function<bool(std::uint64_t, std::span<const std::byte>)> &consume, std::string *error)
 {

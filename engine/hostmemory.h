@@ -56,13 +56,7 @@ bool gatherHostElements(Address first, std::span<const std::int64_t> shape, std:
                         std::size_t itemSize, std::int64_t from, std::int64_t count, std::byte *dst,
                         std::string *error = nullptr);
 
-/// Writes `src` to [dst, dst + src.size()) with process_vm_writev on this
-/// process: read-only (PROT_READ, e.g. np.memmap mode 'r'), PROT_NONE,
-/// unmapped or truncated-file pages fail with "memory not writable at 0x...:
-/// <why>" instead of faulting. Refused (no blind write) when process_vm_writev
-/// is unavailable. Memory that is writable but must not be written (a bytes
-/// object's buffer) is the caller's to refuse.
-bool writeHost(Address dst, std::span<const std::byte> src, std::string *error = nullptr);
+/// Checked writes are engine/hostwrite.h's (writeHostMemory): one writer.
 
 /// Reads [src, src + size) in chunks of at most `chunk` bytes into one reused
 /// staging buffer and hands each chunk to `consume(offset, bytes)`. Stops with

@@ -6,6 +6,7 @@
 // Usage: bench_pipeline [repeats, default 5]
 
 #include "app/python/pythonbackend.h"
+#include "runandwait.h"
 #include "engine/runtime.h"
 
 #include <algorithm>
@@ -20,15 +21,6 @@ using namespace memscope;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-engine::RunEnd run(engine::StepRunner &runner, const std::string &code)
-{
-    std::promise<engine::RunEnd> done;
-    engine::StepSource source;
-    source.code = code;
-    runner.runSource(source, {}, [&done](const engine::RunEnd &r) { done.set_value(r); });
-    return done.get_future().get();
-}
 
 long residentMiB()
 {
@@ -47,7 +39,7 @@ long residentMiB()
 void measure(engine::StepRunner &runner, const char *what, const std::string &setup, const std::string &step,
              int repeats)
 {
-    if (!setup.empty() && run(runner, setup).status != engine::RunEnd::Status::Ok) {
+    if (!setup.empty() && bench::runAndWait(runner, setup).status != engine::RunEnd::Status::Ok) {
         std::printf("%-58s setup failed\n", what);
         return;
     }
@@ -55,7 +47,7 @@ void measure(engine::StepRunner &runner, const char *what, const std::string &se
     engine::RunEnd last;
     for (int i = 0; i < repeats; ++i) {
         const auto t0 = Clock::now();
-        last = run(runner, step);
+        last = bench::runAndWait(runner, step);
         ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     }
     std::sort(ms.begin(), ms.end());
@@ -79,7 +71,7 @@ int main(int argc, char **argv)
         return 1;
     }
     backend.setOutputHandler([](engine::OutputStream, std::string_view) {});
-    run(backend, "import numpy as np");
+    bench::runAndWait(backend, "import numpy as np");
     std::printf("step = statement + namespace scan + snapshot; median of %d\n", repeats);
     measure(backend, "x = 1 (nothing else held)", "", "x = 1", repeats);
     measure(backend, "b = np.broadcast_to(np.zeros(3), (10**12, 3))", "",

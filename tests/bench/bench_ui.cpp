@@ -9,6 +9,7 @@
 // Usage: QT_QPA_PLATFORM=offscreen bench_ui [repeats, default 31]
 
 #include "app/python/pythonbackend.h"
+#include "runandwait.h"
 #include "engine/runtime.h"
 #include "ui/canvas/memoryscene.h"
 #include "ui/mainwindow.h"
@@ -27,16 +28,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Runs `code` (console mode) and returns the end of the run.
-engine::RunEnd runAndWait(engine::ScriptBackend &backend, const std::string &code)
-{
-    std::promise<engine::RunEnd> done;
-    engine::StepSource source;
-    source.code = code;
-    source.filename = "<bench>";
-    backend.runSource(source, {}, [&done](const engine::RunEnd &r) { done.set_value(r); });
-    return done.get_future().get();
-}
+using bench::runAndWait;
 
 double median(std::vector<double> v)
 {

@@ -304,22 +304,6 @@ private Q_SLOTS:
         QVERIFY2(error.starts_with("memory not readable at " + hex(addr(pages.page(1))) + ": "), error.c_str());
     }
 
-    void writesToReadOnlyOrUnmappedMemoryFailCleanly()
-    {
-        Pages pages(3);
-        const std::byte seven[] = {std::byte {7}, std::byte {7}};
-        std::string error;
-        QVERIFY2(writeHost(addr(pages.base + 10), seven, &error), error.c_str());
-        QCOMPARE(peek(pages.base + 10), std::byte {7});
-        QCOMPARE(mprotect(pages.page(1), kPage, PROT_READ), 0); // like np.memmap(mode='r')
-        QVERIFY(!writeHost(addr(pages.page(1)), seven, &error));
-        QVERIFY2(error.starts_with("memory not writable at " + hex(addr(pages.page(1))) + ": "), error.c_str());
-        QCOMPARE(peek(pages.page(1)), pattern(kPage));
-        QCOMPARE(munmap(pages.page(2), kPage), 0);
-        QVERIFY(!writeHost(addr(pages.page(2)) - 1, seven, &error)); // the second byte is unmapped
-        QVERIFY2(error.starts_with("memory not writable at "), error.c_str());
-    }
-
     void hostMapListsOnlyPrivateAnonymousMemory()
     {
         Pages pages(4);

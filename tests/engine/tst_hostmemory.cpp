@@ -27,13 +27,9 @@ namespace {
 
 const std::size_t kPage = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
 
-// Plain loads and stores into pages this test maps itself. AddressSanitizer
+// Plain stores into pages this test maps itself. AddressSanitizer
 // may still hold poisoned shadow for an address range its own allocator
 // unmapped and the kernel handed to our mmap(); these accesses are ours.
-__attribute__((no_sanitize("address"))) std::byte peek(const std::byte *p)
-{
-    return *p;
-}
 __attribute__((no_sanitize("address"))) void poke(std::byte *p, std::byte v)
 {
     *p = v;

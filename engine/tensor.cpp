@@ -252,6 +252,7 @@ Tensor Tensor::view(DType dtype) const
 Tensor Tensor::broadcastTo(std::span<const std::int64_t> shape) const
 {
     Layout l = engine::broadcastTo(m_layout, shape);
+    checkedByteSize(l.dtype, l.shape); // before anything counts its elements
     const bool overlapping = l.hasInternalOverlap();
     return Tensor(m_buffer, std::move(l), m_readOnly || overlapping);
 }

@@ -37,7 +37,9 @@ HostReadMethod setHostReadMethod(HostReadMethod method);
 std::string unreadableMessage(Address address, std::string_view why);
 
 /// Copies [src, src + dst.size()) into `dst`. False when any byte cannot be
-/// read; `error` (when given) then names the first unreadable address.
+/// read; `error` (when given) then names the first unreadable address. Reads
+/// of 4 MiB and more that /proc/self/maps shows lie in private anonymous
+/// memory are plain memcpy (callers keep the memory's owner alive).
 bool readHost(Address src, std::span<std::byte> dst, std::string *error = nullptr);
 
 /// Checked strided gather: the elements of the view whose element [0, ..., 0]

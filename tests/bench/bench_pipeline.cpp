@@ -76,7 +76,7 @@ int main(int argc, char **argv)
     measure(backend, "x = 1 (nothing else held)", "", "x = 1", repeats);
     measure(backend, "b = np.broadcast_to(np.zeros(3), (10**12, 3))", "",
             "b = np.broadcast_to(np.zeros(3), (10**12, 3))", repeats);
-    measure(backend, "base[999] = 1 under broadcast_to(base[:,None],(1000,10**7))",
+    measure(backend, "base[999] += 1 under broadcast_to(base[:,None],(1000,10**7))",
             "del b; base = np.zeros(1000); v = np.broadcast_to(base[:, None], (1000, 10**7))", "base[999] += 1",
             repeats);
     measure(backend, "x = 1 with 3,000 views of one array",

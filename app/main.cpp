@@ -78,9 +78,13 @@ int main(int argc, char **argv)
     const QCommandLineOption script(QStringLiteral("script"),
                                     QStringLiteral("Type the lines of <file> into the console at start."),
                                     QStringLiteral("file"));
+    const QCommandLineOption runScript(QStringLiteral("run-script"),
+                                       QStringLiteral("Run <file> at start as `python <file>` would, one step per "
+                                                      "statement (File > Run script)."),
+                                       QStringLiteral("file"));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark."),
                                    QStringLiteral("theme"));
-    parser.addOptions({devices, screenshot, noCuda, json, python, script, theme});
+    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
                                  QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
@@ -146,6 +150,13 @@ int main(int argc, char **argv)
             while (!text.isEmpty() && text.back().isSpace())
                 text.chop(1);
             window.console()->submitInput(text + QLatin1Char('\n'));
+        }
+        if (parser.isSet(runScript)) {
+            QString error;
+            if (!window.runScriptFile(parser.value(runScript), &error)) {
+                std::fprintf(stderr, "memscope: %s\n", qPrintable(error));
+                return 2;
+            }
         }
         if (parser.isSet(screenshot)) {
             // Once the console is idle (the script, if any, has run), grab the window.

@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
@@ -138,6 +139,14 @@ void MainWindow::createDocks()
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Run script…"), QKeySequence(tr("Ctrl+Shift+R")), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Run script"), QString(),
+                                                          tr("Python scripts (*.py);;All files (*)"));
+        QString error;
+        if (!path.isEmpty() && !runScriptFile(path, &error))
+            QMessageBox::warning(this, tr("Run script"), error);
+    });
+    file->addSeparator();
     file->addAction(tr("Export canvas as &PNG…"), QKeySequence(tr("Ctrl+E")), this,
                     [this] { exportCanvasInteractively(QStringLiteral("png")); });
     file->addAction(tr("Export canvas as &SVG…"), QKeySequence(tr("Ctrl+Shift+E")), this,
@@ -223,6 +232,27 @@ void MainWindow::applyTheme()
 {
     m_scene->setColors(m_theme->colors());
     m_plots->setColors(m_theme->colors());
+}
+
+bool MainWindow::runScriptFile(const QString &path, QString *error)
+{
+    const auto refuse = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return refuse(tr("cannot read %1: %2").arg(path, f.errorString()));
+    constexpr qint64 kMaxScript = qint64 {64} << 20; // as `memscope run`
+    const QByteArray source = f.read(kMaxScript + 1);
+    if (source.size() > kMaxScript)
+        return refuse(tr("%1 is larger than 64 MiB; that is no script").arg(path));
+    if (!m_session->hasBackend())
+        return refuse(tr("Python is not available"));
+    if (!m_console->runScript(path, source))
+        return refuse(tr("the console is busy: wait for the running statement, or interrupt it (Ctrl+C)"));
+    return true;
 }
 
 bool MainWindow::exportCanvas(const QString &path, QString *error)

@@ -56,6 +56,9 @@ public:
     /// Selects an object everywhere (canvas outline, table row, element grid).
     void selectObject(std::uint64_t objectId);
     std::uint64_t selectedObject() const { return m_selected; }
+    /// Runs a Python file as `python FILE` would, one step per statement
+    /// (File ▸ Run script); false with a reason when it cannot start.
+    bool runScriptFile(const QString &path, QString *error = nullptr);
     /// Writes the canvas as PNG or SVG (by suffix); false with a reason on failure.
     bool exportCanvas(const QString &path, QString *error = nullptr);
 

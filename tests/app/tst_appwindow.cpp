@@ -14,6 +14,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QProcess>
+#include <QSignalSpy>
+#include <QFile>
 #include <QTest>
 
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of these.
@@ -378,6 +380,31 @@ private Q_SLOTS:
         QCOMPARE(model->rowCount(), 0);
         QCOMPARE(model->columnCount(), 0);
         type("del wide, empty0");
+    }
+
+    // File ▸ Run script: the file runs as `python FILE`, a step per statement.
+    void runScriptRunsEachStatementOnce()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("steps.py"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("import numpy as np\nrun_n = 0\nrun_n += 1; run_n += 10\nprint('run_n is', run_n)\n"
+                "run_a = np.zeros(3); run_a += 1\n");
+        f.close();
+        const int before = m_window->session()->snapshot() ? m_window->session()->snapshot()->step : 0;
+        QSignalSpy steps(m_window->session(), &ui::Session::stepFinished);
+        QString error;
+        QVERIFY2(m_window->runScriptFile(path, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->console()->isIdle(), 60000);
+        QCOMPARE(steps.size(), 7);
+        QCOMPARE(m_window->session()->snapshot()->step, before + 7);
+        const QString text = m_window->console()->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("run_n is 11")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("# the script ran: 7 step(s)")), qPrintable(text));
+        QVERIFY(!m_window->runScriptFile(dir.filePath(QStringLiteral("missing.py")), &error));
+        QVERIFY2(error.contains(QStringLiteral("missing.py")), qPrintable(error));
+        type("del run_n, run_a");
     }
 
     void interruptFromTheConsole()

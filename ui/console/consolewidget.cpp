@@ -74,6 +74,7 @@ ConsoleWidget::ConsoleWidget(Session *session, Theme *theme, QWidget *parent)
     if (m_session) {
         connect(m_session, &Session::outputAvailable, this, &ConsoleWidget::appendOutput);
         connect(m_session, &Session::lineFinished, this, &ConsoleWidget::onLineFinished);
+        connect(m_session, &Session::runFinished, this, &ConsoleWidget::onRunFinished);
         connect(m_session, &Session::busyChanged, this, &ConsoleWidget::setRunning);
         connect(m_session, &Session::completionsAvailable, this, &ConsoleWidget::showCompletions);
     }
@@ -204,6 +205,45 @@ void ConsoleWidget::onLineFinished(const engine::RunEnd &end)
     showPrompt();
     if (!m_pendingLines.isEmpty())
         submitInput(m_pendingLines.takeFirst());
+}
+
+bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
+{
+    if (!m_session || m_running || !m_promptShown || !m_pendingLines.isEmpty())
+        return false;
+    // The prompt line records what ran; the script's output follows it.
+    QTextCursor c(document());
+    c.setPosition(m_inputStart);
+    c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    QTextCharFormat note;
+    if (m_theme)
+        note.setForeground(m_theme->colors().mutedText);
+    c.insertText(tr("# run %1").arg(path) + QLatin1Char('\n'), note);
+    m_promptShown = false;
+    m_session->runScript(source, path);
+    return true;
+}
+
+void ConsoleWidget::onRunFinished(const engine::RunEnd &end)
+{
+    QString summary;
+    switch (end.status) {
+    case engine::RunEnd::Status::Ok:
+        summary = tr("# the script ran: %n step(s)", nullptr, end.steps);
+        break;
+    case engine::RunEnd::Status::Exited:
+        summary = tr("# the script ended with sys.exit(%1) after %n step(s)", nullptr, end.steps).arg(end.exitCode);
+        break;
+    case engine::RunEnd::Status::SyntaxError:
+        summary = tr("# the script does not compile: nothing ran");
+        break;
+    default:
+        summary = tr("# the script stopped at step %n of it", nullptr, end.steps);
+        break;
+    }
+    appendOutput(Session::Stream::Stdout, summary + QLatin1Char('\n'));
+    m_continuation = false;
+    showPrompt();
 }
 
 void ConsoleWidget::setRunning(bool running)

@@ -28,6 +28,9 @@ public:
     void setInputText(const QString &text);
     /// Types `line` and presses Enter (what a test or a lesson does).
     void submitInput(const QString &line);
+    /// Runs a script file (its bytes) as `python FILE` would, one step per
+    /// statement; the transcript says what ran. False when the console is busy.
+    bool runScript(const QString &path, const QByteArray &source);
     const QStringList &history() const { return m_history; }
     bool isRunning() const { return m_running; }
     /// Nothing running and nothing queued: the prompt waits for input.
@@ -44,6 +47,7 @@ protected:
 private:
     void appendOutput(Session::Stream stream, const QString &text);
     void onLineFinished(const engine::RunEnd &end);
+    void onRunFinished(const engine::RunEnd &end);
     void showPrompt();
     void submit();
     void setRunning(bool running);

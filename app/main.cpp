@@ -56,12 +56,12 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(MEMSCOPE_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Shows which arrays and tensors share memory.\n\n"
-                       "Commands:\n"
-                       "  run SCRIPT.py [ARG...] [--json]   run a script as `python SCRIPT.py ARG...` would, statement\n"
-                       "                           by statement, and print per step the objects, their observed\n"
-                       "                           relations and the copy traffic (script options go after --)"));
+    parser.setApplicationDescription(QStringLiteral(
+        "Shows which arrays and tensors share memory.\n\n"
+        "Commands:\n"
+        "  run SCRIPT.py [ARG...] [--json]   run a script as `python SCRIPT.py ARG...` would, statement\n"
+        "                           by statement, and print per step the objects, their observed\n"
+        "                           relations and the copy traffic (script options go after --)"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
@@ -98,8 +98,9 @@ int main(int argc, char **argv)
         const QStringList args = parser.positionalArguments();
         if (!args.isEmpty() && args.first() == QLatin1String("run")) {
             if (args.size() < 2) {
-                std::fprintf(stderr, "memscope: usage: memscope run SCRIPT.py [ARG...] [--json] [--python PATH] "
-                                     "(arguments starting with - go after --)\n");
+                std::fprintf(stderr,
+                             "memscope: usage: memscope run SCRIPT.py [ARG...] [--json] [--python PATH] "
+                             "(arguments starting with - go after --)\n");
                 return 2;
             }
             memscope::app::RunOptions run;

@@ -136,13 +136,14 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
             lines << QStringLiteral("    %1  %2: %3")
                          .arg(names, QString::fromStdString(f.typeName),
                               why.startsWith(QLatin1String("not shown")) ? why
-                                                                          : QStringLiteral("not shown (%1)").arg(why));
+                                                                         : QStringLiteral("not shown (%1)").arg(why));
             continue;
         }
         lines << QStringLiteral("    %1  %2 %3 %4 strides %5 on %6 at %7, %8%9")
                      .arg(names, QString::fromLatin1(frameworkName(f.framework).data()),
                           QString::fromLatin1(numpyName(f.dtype).data()), tupleText(f.shape), tupleText(f.strides),
-                          QString::fromStdString(f.device.toString()), hex(f.data), QString::fromStdString(bytesText(static_cast<std::uint64_t>(f.nbytes()))),
+                          QString::fromStdString(f.device.toString()), hex(f.data),
+                          QString::fromStdString(bytesText(static_cast<std::uint64_t>(f.nbytes()))),
                           f.readOnly ? QStringLiteral(", read-only") : QString());
     }
     for (const FactRelation &r : s.relations) {
@@ -177,7 +178,8 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
     QStringList traffic;
     for (Direction d : {Direction::H2H, Direction::H2D, Direction::D2H, Direction::D2D})
         if (const auto n = s.traffic[static_cast<std::size_t>(d)])
-            traffic << QStringLiteral("%1 %2").arg(QString::fromLatin1(directionName(d).data()), QString::fromStdString(bytesText(n)));
+            traffic << QStringLiteral("%1 %2").arg(QString::fromLatin1(directionName(d).data()),
+                                                   QString::fromStdString(bytesText(n)));
     if (!traffic.isEmpty())
         lines << QStringLiteral("    copy traffic: %1").arg(traffic.join(QStringLiteral(", ")));
     for (const std::string &note : s.notes)

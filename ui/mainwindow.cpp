@@ -140,8 +140,8 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Run script…"), QKeySequence(tr("Ctrl+Shift+R")), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Run script"), QString(),
-                                                          tr("Python scripts (*.py);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Run script"), QString(), tr("Python scripts (*.py);;All files (*)"));
         QString error;
         if (!path.isEmpty() && !runScriptFile(path, &error))
             QMessageBox::warning(this, tr("Run script"), error);

@@ -183,19 +183,18 @@ void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QStri
         return;
     ++m_inFlight;
     setBusy(true);
-    m_backend->writeElement(objectId, flatIndex, text.toStdString(), force,
-                            [guard = QPointer<Session>(this)](std::shared_ptr<const engine::Step> step,
-                                                              std::string error) {
-                                onGui(guard, [step, error](Session &s) {
-                                    s.setBusy(--s.m_inFlight > 0);
-                                    if (step) {
-                                        s.deliver(step->snapshot);
-                                        Q_EMIT s.stepFinished(*step);
-                                    }
-                                    Q_EMIT s.editFinished(step != nullptr,
-                                                          QString::fromStdString(step ? step->code : error));
-                                });
-                            });
+    m_backend->writeElement(
+        objectId, flatIndex, text.toStdString(), force,
+        [guard = QPointer<Session>(this)](std::shared_ptr<const engine::Step> step, std::string error) {
+            onGui(guard, [step, error](Session &s) {
+                s.setBusy(--s.m_inFlight > 0);
+                if (step) {
+                    s.deliver(step->snapshot);
+                    Q_EMIT s.stepFinished(*step);
+                }
+                Q_EMIT s.editFinished(step != nullptr, QString::fromStdString(step ? step->code : error));
+            });
+        });
 }
 
 void Session::readElements(std::uint64_t objectId, qint64 first, qint64 count)

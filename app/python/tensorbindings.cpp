@@ -203,8 +203,7 @@ Tensor fromBuffer(py::buffer obj, std::optional<DType> dtype, const Device &devi
     // The exporter's pointer and strides are its word only: its bytes are
     // read through the checked reader before anything copies them.
     std::vector<std::byte> probe(static_cast<std::size_t>(bounds.size()));
-    if (std::string why;
-        !readHost(reinterpret_cast<Address>(info.ptr) + static_cast<Address>(bounds.lo), probe, &why))
+    if (std::string why; !readHost(reinterpret_cast<Address>(info.ptr) + static_cast<Address>(bounds.lo), probe, &why))
         throw py::value_error("the buffer's memory cannot be read: " + why);
     // A foreign view of the exporter's memory, alive while `info` is.
     Tensor view = wrap(runtime(), Device::cpu(), reinterpret_cast<Address>(info.ptr) + static_cast<Address>(bounds.lo),

@@ -24,8 +24,7 @@ std::string firstLine(const std::string &text)
     std::string line = text.substr(b, nl == std::string::npos ? std::string::npos : nl - b);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
         line.pop_back();
-    return nl == std::string::npos || text.find_first_not_of(" \t\r\n", nl) == std::string::npos ? line
-                                                                                                : line + " ...";
+    return nl == std::string::npos || text.find_first_not_of(" \t\r\n", nl) == std::string::npos ? line : line + " ...";
 }
 
 } // namespace

@@ -4,18 +4,18 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QGraphicsItem>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
+#include <QProcess>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QProcess>
-#include <QSignalSpy>
-#include <QFile>
 #include <QTest>
 
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of these.

@@ -6,8 +6,8 @@
 // Usage: bench_pipeline [repeats, default 5]
 
 #include "app/python/pythonbackend.h"
-#include "runandwait.h"
 #include "engine/runtime.h"
+#include "runandwait.h"
 
 #include <algorithm>
 #include <chrono>

@@ -9,8 +9,8 @@
 // Usage: QT_QPA_PLATFORM=offscreen bench_ui [repeats, default 31]
 
 #include "app/python/pythonbackend.h"
-#include "runandwait.h"
 #include "engine/runtime.h"
+#include "runandwait.h"
 #include "ui/canvas/memoryscene.h"
 #include "ui/mainwindow.h"
 #include "ui/session.h"

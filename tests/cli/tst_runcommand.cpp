@@ -49,10 +49,10 @@ bool hasModule(const char *module)
     return p.waitForFinished(300000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
 
-#define requireModule(name)                                                                                           \
+#define requireModule(name)                                                                                            \
     do {                                                                                                               \
         if (!hasModule(name))                                                                                          \
-            QSKIP(name " is not installed in this environment");                                                      \
+            QSKIP(name " is not installed in this environment");                                                       \
     } while (false)
 
 } // namespace
@@ -197,8 +197,8 @@ private Q_SLOTS:
                                          "print('argv', sys.argv[1:], os.path.basename(__file__))\n"
                                          "with multiprocessing.Pool(2) as pool:\n"
                                          "    print('pool', pool.map(square, [1, 2, 3]), sibling.triple(2))\n");
-        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("first"), QStringLiteral("--"),
-                                QStringLiteral("--second")});
+        const Run r = memscope(
+            {QStringLiteral("run"), path, QStringLiteral("first"), QStringLiteral("--"), QStringLiteral("--second")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("argv ['first', '--second'] script.py"), r.out.constData());
         QVERIFY2(r.out.contains("pool [1, 4, 9] 6"), r.out.constData());
@@ -218,8 +218,9 @@ private Q_SLOTS:
     void ctrlCInterruptsAnyStep()
     {
         QTemporaryDir dir;
-        const QString path = writeScript(dir, "import sys\nx = 0\nwhile True:\n    x += 1\n"
-                                              "    if x == 1: print('looping', flush=True)\nnever = 1\n");
+        const QString path = writeScript(dir,
+                                         "import sys\nx = 0\nwhile True:\n    x += 1\n"
+                                         "    if x == 1: print('looping', flush=True)\nnever = 1\n");
         QProcess p;
         p.start(QStringLiteral(MEMSCOPE_BINARY), {QStringLiteral("run"), path});
         QByteArray out;

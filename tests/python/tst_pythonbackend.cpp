@@ -24,12 +24,11 @@ using namespace memscope::testing;
 using Status = engine::RunEnd::Status;
 
 // A framework this environment lacks (a pip or conda one) is a visible skip.
-#define requireModule(name)                                                                                           \
+#define requireModule(name)                                                                                            \
     do {                                                                                                               \
         if (!hasModule(name))                                                                                          \
-            QSKIP(name " is not installed in this environment");                                                      \
+            QSKIP(name " is not installed in this environment");                                                       \
     } while (false)
-
 
 class TestPythonBackend : public QObject
 {
@@ -140,8 +139,9 @@ private Q_SLOTS:
     void interruptInfiniteLoop()
     {
         RunWaiter w;
-        m_backend->push("spun = 0; before = 1; exec('while True:\\n    spun += 1\\n    if spun == 1: print(\"spinning\")')",
-                        w.onStep(), w.onEnd());
+        m_backend->push(
+            "spun = 0; before = 1; exec('while True:\\n    spun += 1\\n    if spun == 1: print(\"spinning\")')",
+            w.onStep(), w.onEnd());
         QVERIFY(m_output.waitForStdout("spinning"));
         m_backend->interrupt();
         const auto r = w.wait();
@@ -314,11 +314,10 @@ private Q_SLOTS:
             };
             auto promise = std::make_shared<std::promise<Edit>>();
             auto future = promise->get_future();
-            m_backend->writeElement(object, flat, text, force,
-                                    [promise](std::shared_ptr<const engine::Step> step, std::string error) {
-                                        promise->set_value({step ? Status::Ok : Status::Error, error,
-                                                            step ? step->snapshot : nullptr});
-                                    });
+            m_backend->writeElement(
+                object, flat, text, force, [promise](std::shared_ptr<const engine::Step> step, std::string error) {
+                    promise->set_value({step ? Status::Ok : Status::Error, error, step ? step->snapshot : nullptr});
+                });
             return future.get();
         };
         auto ok = write(id, 1, "5", false);
@@ -377,8 +376,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("count.py")).toStdString();
         m_output.clear();
-        const auto r = runScript(*m_backend, "n = 0\nn += 1; n += 10\n\n@staticmethod\ndef deco():\n    pass\nprint(n)\n",
-                                 path);
+        const auto r =
+            runScript(*m_backend, "n = 0\nn += 1; n += 10\n\n@staticmethod\ndef deco():\n    pass\nprint(n)\n", path);
         QCOMPARE(r.status, Status::Ok);
         QCOMPARE(r.steps.size(), std::size_t(5));
         QCOMPARE(m_output.stdoutText(), std::string("11\n"));
@@ -470,9 +469,10 @@ private Q_SLOTS:
     void debuggerRuns()
     {
         m_output.clear();
-        const auto r = runStatement(*m_backend, "import io, pdb, sys; dbg_value = 41; "
-                                                "pdb.Pdb(stdin=io.StringIO('p dbg_value + 1\\nc\\n'), "
-                                                "stdout=sys.stdout).set_trace(); after_pdb = 1");
+        const auto r = runStatement(*m_backend,
+                                    "import io, pdb, sys; dbg_value = 41; "
+                                    "pdb.Pdb(stdin=io.StringIO('p dbg_value + 1\\nc\\n'), "
+                                    "stdout=sys.stdout).set_trace(); after_pdb = 1");
         QCOMPARE(r.status, Status::Ok);
         QVERIFY2(m_output.stdoutText().find("42") != std::string::npos, m_output.stdoutText().c_str());
         m_output.clear();
@@ -510,7 +510,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         m_output.clear();
-        auto r = runScript(*m_backend, "\xef\xbb\xbf" "bom = 'ok'\nprint('bom', bom)\n",
+        auto r = runScript(*m_backend,
+                           "\xef\xbb\xbf"
+                           "bom = 'ok'\nprint('bom', bom)\n",
                            dir.filePath(QStringLiteral("bom.py")).toStdString());
         QCOMPARE(r.status, Status::Ok);
         QVERIFY2(m_output.stdoutText().find("bom ok") != std::string::npos, m_output.stdoutText().c_str());
@@ -543,7 +545,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         m_output.clear();
-        const auto r = runScript(*m_backend, "print('first')\nreturn 5\n", dir.filePath(QStringLiteral("r.py")).toStdString());
+        const auto r =
+            runScript(*m_backend, "print('first')\nreturn 5\n", dir.filePath(QStringLiteral("r.py")).toStdString());
         QCOMPARE(r.status, Status::SyntaxError);
         QVERIFY(r.steps.empty());
         QVERIFY2(r.error.find("line 2") != std::string::npos, r.error.c_str());

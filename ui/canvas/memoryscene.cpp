@@ -585,10 +585,10 @@ void MemoryScene::rebuild()
         b->setData(kFactKey, QVariantList {fi});
         placeText(this, namesString(f), monoFont(13, true), c.text, {kVarX + 10, y + 6});
         // The reason at a readable size, cut to the box; the whole of it in the tooltip.
-        const QString reason =
-            f.isSupported() ? tr("empty (no bytes)") : QString::fromStdString(f.unsupported).section(QLatin1Char('\n'), 0, 0);
-        placeText(this, QFontMetricsF(uiFont(9)).elidedText(reason, Qt::ElideRight, kVarW - 20), uiFont(9),
-                  c.mutedText, {kVarX + 10, y + 33});
+        const QString reason = f.isSupported() ? tr("empty (no bytes)")
+                                               : QString::fromStdString(f.unsupported).section(QLatin1Char('\n'), 0, 0);
+        placeText(this, QFontMetricsF(uiFont(9)).elidedText(reason, Qt::ElideRight, kVarW - 20), uiFont(9), c.mutedText,
+                  {kVarX + 10, y + 33});
         b->setToolTip(
             plainTip(QString::fromStdString(f.typeName + ": " + (f.isSupported() ? "no elements" : f.unsupported))));
         y += kVarH + kVarGap;

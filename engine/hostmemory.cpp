@@ -245,6 +245,24 @@ bool readHost(Address src, std::span<std::byte> dst, std::string *error)
     return true;
 }
 
+namespace {
+
+// Steps the C-order multi-index `idx` over dims [0, dims) and keeps `off`
+// (the byte offset of that element) in step with it: an odometer.
+void nextIndex(std::vector<std::int64_t> &idx, std::int64_t &off, std::span<const std::int64_t> shape,
+               std::span<const std::int64_t> strides, std::size_t dims)
+{
+    for (std::size_t d = dims; d-- > 0;) {
+        off += strides[d];
+        if (++idx[d] < shape[d])
+            return;
+        off -= strides[d] * shape[d];
+        idx[d] = 0;
+    }
+}
+
+} // namespace
+
 bool gatherHost(Address first, std::span<const std::int64_t> shape, std::span<const std::int64_t> strides,
                 std::size_t itemSize, std::byte *dst, std::string *error)
 {
@@ -328,13 +346,7 @@ bool gatherHost(Address first, std::span<const std::int64_t> shape, std::span<co
                 batch.clear();
             }
         }
-        for (std::size_t d = outer; d-- > 0;) {
-            off += strides[d];
-            if (++idx[d] < shape[d])
-                break;
-            off -= strides[d] * shape[d];
-            idx[d] = 0;
-        }
+        nextIndex(idx, off, shape, strides, outer);
     }
     return true;
 }
@@ -369,13 +381,7 @@ bool gatherHostElements(Address first, std::span<const std::int64_t> shape, std:
             out += batch.size() * itemSize;
             batch.clear();
         }
-        for (std::size_t d = nd; d-- > 0;) {
-            off += strides[d];
-            if (++idx[d] < shape[d])
-                break;
-            off -= strides[d] * shape[d];
-            idx[d] = 0;
-        }
+        nextIndex(idx, off, shape, strides, nd);
     }
     return true;
 }

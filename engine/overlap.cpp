@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <numeric>
+#include <optional>
 
 namespace memscope::engine {
 
@@ -199,6 +200,66 @@ std::vector<std::int64_t> sharedElements(const PlacedView &a, const PlacedView &
         }
     }
     return out;
+}
+
+namespace {
+
+// Distinct bytes a view touches when each of its bytes is touched by one
+// element only (dimensions of size 1 or stride 0 set aside): numel * item of
+// the remaining dimensions; nullopt when elements may share bytes.
+std::optional<std::uint64_t> distinctBytes(const PlacedView &v)
+{
+    std::vector<Term> dims;
+    std::uint64_t count = 1;
+    for (std::size_t i = 0; i < v.shape.size(); ++i)
+        if (v.shape[i] > 1 && v.strides[i] != 0) {
+            dims.push_back({std::abs(v.strides[i]), v.shape[i]});
+            count *= static_cast<std::uint64_t>(v.shape[i]);
+        }
+    std::sort(dims.begin(), dims.end(), [](const Term &l, const Term &r) { return l.coeff < r.coeff; });
+    std::int64_t reach = v.itemSize;
+    for (const Term &d : dims) {
+        if (d.coeff < reach)
+            return std::nullopt;
+        reach = d.coeff * (d.bound - 1) + reach;
+    }
+    return count * static_cast<std::uint64_t>(v.itemSize);
+}
+
+} // namespace
+
+std::uint64_t sharedBytes(const PlacedView &a, const PlacedView &b, bool *exact)
+{
+    if (exact)
+        *exact = true;
+    if (a.numel() == 0 || b.numel() == 0)
+        return 0;
+    const auto [aLo, aHi] = a.bounds();
+    const auto [bLo, bHi] = b.bounds();
+    const Address lo = std::max(aLo, bLo);
+    const Address hi = std::min(aHi, bHi);
+    if (lo >= hi)
+        return 0;
+    const bool aFull = a.isGapless();
+    const bool bFull = b.isGapless();
+    if (aFull && bFull)
+        return hi - lo;
+    // One fills its range and holds the other's whole range: every byte the other touches is shared.
+    if (aFull && bLo >= aLo && bHi <= aHi)
+        if (const auto n = distinctBytes(b))
+            return *n;
+    if (bFull && aLo >= bLo && aHi <= bHi)
+        if (const auto n = distinctBytes(a))
+            return *n;
+    // Element by element, over the view with the finer elements.
+    const bool aFiner = a.itemSize < b.itemSize || (a.itemSize == b.itemSize && a.numel() <= b.numel());
+    const PlacedView &fine = aFiner ? a : b;
+    const PlacedView &other = aFiner ? b : a;
+    constexpr std::int64_t kBudget = std::int64_t {1} << 16;
+    const auto hits = sharedElements(fine, other, kBudget);
+    if (exact && static_cast<std::int64_t>(hits.size()) >= kBudget)
+        *exact = false;
+    return static_cast<std::uint64_t>(hits.size()) * static_cast<std::uint64_t>(fine.itemSize);
 }
 
 } // namespace memscope::engine

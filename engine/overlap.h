@@ -43,6 +43,15 @@ enum class Overlap {
 /// contiguous ones. `maxWork` bounds the search steps.
 Overlap viewsOverlap(const PlacedView &a, const PlacedView &b, std::int64_t maxWork = std::int64_t {1} << 22);
 
+/// Bytes both views touch, counted element by element (`ev = a[::2]` of 12
+/// float64 shares 48 B with `a`, not the 88 B of their overlapping ranges).
+/// Cost is proportional to memory, not to logical elements: views that fill
+/// their range, or that touch each of their bytes once inside a view that
+/// fills its range, are answered from their extents; other pairs count the
+/// elements of the finer view, up to a budget. `exact` is false when the
+/// budget ran out (the count is then a lower bound).
+std::uint64_t sharedBytes(const PlacedView &a, const PlacedView &b, bool *exact = nullptr);
+
 /// Flat (C-order) indices of the elements of `a` that share at least one byte
 /// with `b`, at most `limit` of them, in increasing order.
 std::vector<std::int64_t> sharedElements(const PlacedView &a, const PlacedView &b, std::int64_t limit);

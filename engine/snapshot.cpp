@@ -100,7 +100,10 @@ Relation relateFacts(const MemoryFact &a, const MemoryFact &b)
         return Relation::Unrelated;
     if (a.device == b.device && viewsOverlap(a.placed(), b.placed()) != Overlap::No)
         return Relation::Alias;
-    if (a.shape != b.shape)
+    // The same elements in the same logical (C) order are a copy even in
+    // another shape (`a.flatten()`, `at.reshape(6)` of a transpose): values
+    // are compared as packed C-order element lists.
+    if (a.shape != b.shape && a.numel() != b.numel())
         return Relation::Unrelated;
     bool equal = false;
     if (a.dtype == b.dtype && a.valuesCaptured && b.valuesCaptured)
@@ -157,10 +160,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
         const MemoryFact &b = s->facts[static_cast<std::size_t>(j)];
         if (viewsOverlap(a.placed(), b.placed()) == Overlap::No)
             return false; // same group only through a third object
-        const auto [alo, ahi] = a.extent();
-        const auto [blo, bhi] = b.extent();
-        const std::uint64_t shared = std::min(ahi, bhi) - std::max(alo, blo);
-        s->relations.push_back({i, j, Relation::Alias, shared, Direction::H2H, {}});
+        s->relations.push_back({i, j, Relation::Alias, sharedBytes(a.placed(), b.placed()), Direction::H2H, {}, 0, {}});
         return true;
     };
     for (const auto &members : s->aliases.members()) {
@@ -230,15 +230,16 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             Relation r = relateFacts(source, created);
             if (r == Relation::Unrelated)
                 r = Relation::Derived; // computed from it, values differ
-            FactRelation fr {from, to, r, 0, directionBetween(source.device, created.device), step.statement, s.step};
+            FactRelation fr {from, to, r, 0, directionBetween(source.device, created.device), step.statement, s.step,
+                            {}};
             if (r == Relation::Copy || r == Relation::Convert || r == Relation::Transfer) {
                 fr.bytes = static_cast<std::uint64_t>(created.nbytes());
                 s.traffic[static_cast<std::size_t>(fr.direction)] += fr.bytes;
             } else if (r == Relation::Alias) {
-                const auto [alo, ahi] = source.extent();
-                const auto [blo, bhi] = created.extent();
-                fr.bytes = std::min(ahi, bhi) - std::max(alo, blo);
+                fr.bytes = sharedBytes(source.placed(), created.placed()); // bytes both view, not their ranges
             }
+            if (r != Relation::Alias && r != Relation::Derived && source.shape != created.shape)
+                fr.note = "reshaped " + shapeText(source.shape) + " → " + shapeText(created.shape);
             m_links.push_back({source.objectId, created.objectId, fr});
             s.relations.push_back(std::move(fr));
         }

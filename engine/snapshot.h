@@ -48,6 +48,7 @@ struct FactRelation
     Direction direction = Direction::H2H;
     std::string statement; ///< non-empty when provenance links the two
     int step = 0; ///< the step whose statement made the link (kept while both objects live)
+    std::string note; ///< what else was observed: "reshaped (2, 3) → (6,)"
 };
 
 /// One step's picture: immutable once built, shared by every view of it.

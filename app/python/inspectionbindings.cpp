@@ -41,9 +41,11 @@ py::dict relation(py::handle a, py::handle b)
         const auto [blo, bhi] = fb.extent();
         d["shared_range"] = py::make_tuple(std::max(alo, blo), std::min(ahi, bhi));
         d["shared_elements"] = shared.size();
+        d["shared_bytes"] = sharedBytes(fa.placed(), fb.placed()); // bytes both view, as the step output says
     } else {
         d["shared_range"] = py::none();
         d["shared_elements"] = 0;
+        d["shared_bytes"] = 0;
     }
     return d;
 }

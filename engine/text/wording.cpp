@@ -54,7 +54,8 @@ std::string relationSummary(const FactRelation &r)
     case Relation::Copy:
     case Relation::Convert:
     case Relation::Transfer:
-        return kind + " · " + bytesText(r.bytes) + " · " + std::string(directionName(r.direction));
+        return kind + " · " + bytesText(r.bytes) + " · " + std::string(directionName(r.direction)) +
+            (r.note.empty() ? std::string() : " · " + r.note);
     case Relation::Derived:
     case Relation::Unrelated:
         break;

@@ -65,6 +65,50 @@ class TestOverlap : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Bytes both views touch, not the overlap of their ranges (issue 8's cases).
+    void sharedBytesAreCountedByElement_data()
+    {
+        QTest::addColumn<std::uint64_t>("shared");
+        QTest::addColumn<std::uint64_t>("expected");
+        const Address base = 0x10000;
+        const Layout a = Layout::contiguous(DType::Float64, {12});
+        const Layout even = slice(a, 0, 0, std::nullopt, 2);
+        const Layout odd = slice(a, 0, 1, std::nullopt, 2);
+        QTest::newRow("a[::2] of 12 float64") << sharedBytes(PlacedView::of(base, a), PlacedView::of(base, even))
+                                               << std::uint64_t(48);
+        QTest::newRow("a[::2] and a[1::2]") << sharedBytes(PlacedView::of(base, even), PlacedView::of(base, odd))
+                                             << std::uint64_t(0);
+        // z.real of two complex128: 8 of every 16 bytes.
+        const Layout z = Layout::contiguous(DType::Complex128, {2});
+        const Layout real {DType::Float64, 0, {2}, {16}};
+        QTest::newRow("z.real") << sharedBytes(PlacedView::of(base, z), PlacedView::of(base, real)) << std::uint64_t(16);
+        // t.narrow(1, 1, 2) of a (2, 3) float64.
+        const Layout t = Layout::contiguous(DType::Float64, {2, 3});
+        const Layout narrow {DType::Float64, 8, {2, 2}, {24, 8}};
+        QTest::newRow("narrow") << sharedBytes(PlacedView::of(base, t), PlacedView::of(base, narrow))
+                                << std::uint64_t(32);
+        QTest::newRow("narrow, other order")
+            << sharedBytes(PlacedView::of(base, narrow), PlacedView::of(base, t)) << std::uint64_t(32);
+        // A broadcast view of 10^12 rows touches its base's 24 bytes: answered from extents.
+        const Layout b3 = Layout::contiguous(DType::Float64, {3});
+        const Layout wide {DType::Float64, 0, {1'000'000'000'000, 3}, {0, 8}};
+        QTest::newRow("broadcast 10^12 x 3")
+            << sharedBytes(PlacedView::of(base, b3), PlacedView::of(base, wide)) << std::uint64_t(24);
+        const Layout reversed = slice(a, 0, std::nullopt, std::nullopt, -1);
+        QTest::newRow("reversed") << sharedBytes(PlacedView::of(base, a), PlacedView::of(base, reversed))
+                                  << std::uint64_t(96);
+        QTest::newRow("disjoint") << sharedBytes(PlacedView::of(base, a), PlacedView::of(base + 4096, a))
+                                  << std::uint64_t(0);
+        QTest::newRow("half overlap") << sharedBytes(PlacedView::of(base, a), PlacedView::of(base + 48, a))
+                                      << std::uint64_t(48);
+    }
+    void sharedBytesAreCountedByElement()
+    {
+        QFETCH(std::uint64_t, shared);
+        QFETCH(std::uint64_t, expected);
+        QCOMPARE(shared, expected);
+    }
+
     void interleavedSlicesDoNotAlias()
     {
         const Layout a = Layout::contiguous(DType::Float64, {100});

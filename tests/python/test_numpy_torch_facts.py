@@ -223,3 +223,32 @@ def test_snapshot_groups_aliases():
     assert ("a", "alias_of_a") in names
     alias_pairs = {(r["from"], r["to"]) for r in snap["relations"] if r["relation"] == "alias"}
     assert ("even", "odd") not in alias_pairs and ("odd", "even") not in alias_pairs
+
+
+def _alias_bytes(**objects):
+    s = memscope.snapshot(objects)
+    return sorted((r["bytes"], r["summary"]) for r in s["relations"] if r["relation"] == "alias")
+
+
+def test_shared_bytes_are_exact():
+    # Bytes both objects view, counted element by element, not their address ranges.
+    a = np.arange(12.0)
+    assert _alias_bytes(a=a, ev=a[::2]) == [(48, "alias, 48 B shared")]
+    z = np.array([1 + 2j, 3 + 4j])
+    assert _alias_bytes(z=z, zr=z.real) == [(16, "alias, 16 B shared")]
+    t = torch.arange(6.0, dtype=torch.float64).reshape(2, 3)
+    assert _alias_bytes(t=t, n=t.narrow(1, 1, 2)) == [(32, "alias, 32 B shared")]
+
+
+def test_a_copy_in_a_new_shape_is_a_copy():
+    m = np.arange(6.0).reshape(2, 3)
+    assert memscope.relation(m, m.flatten())["relation"] == "copy"
+    at = m.T
+    assert memscope.relation(at, at.reshape(6))["relation"] == "copy"
+    assert memscope.relation(m, m.T.ravel())["relation"] == "unrelated"  # other order: not a copy of m
+
+
+def test_relation_and_step_output_agree_on_shared_bytes():
+    a = np.arange(12.0)
+    assert memscope.relation(a, a[::2])["shared_bytes"] == 48
+    assert memscope.relation(a[::2], a[1::2])["shared_bytes"] == 0

@@ -183,6 +183,8 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
 
 void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
 {
+    for (std::size_t d = 0; d < s.traffic.size(); ++d)
+        s.traffic[d] += step.engineTraffic[d];
     // Objects gone from the namespace take their origin with them.
     std::map<std::uint64_t, Origin> kept;
     for (const MemoryFact &f : s.facts) {
@@ -234,7 +236,9 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
                             {}};
             if (r == Relation::Copy || r == Relation::Convert || r == Relation::Transfer) {
                 fr.bytes = static_cast<std::uint64_t>(created.nbytes());
-                s.traffic[static_cast<std::size_t>(fr.direction)] += fr.bytes;
+                // What MemScope's engine made, its event log already counted (exactly).
+                if (created.framework != Framework::MemScope)
+                    s.traffic[static_cast<std::size_t>(fr.direction)] += fr.bytes;
             } else if (r == Relation::Alias) {
                 fr.bytes = sharedBytes(source.placed(), created.placed()); // bytes both view, not their ranges
             }

@@ -28,6 +28,10 @@ struct StepInfo
 {
     std::string statement;
     std::vector<Assignment> assignments;
+    /// Bytes MemScope's own engine moved during the step, per Direction (its
+    /// event log), temporaries included: `memscope.tensor(...).to("cuda")`
+    /// moves 16 B host to device though no name holds the host tensor.
+    std::array<std::uint64_t, 4> engineTraffic {};
 };
 
 /// Where an object came from: the statement that bound it first.

@@ -117,6 +117,11 @@ std::shared_ptr<const Snapshot> PythonBackend::takeSnapshot(const std::string &s
             auto pair = item.cast<py::tuple>();
             step.assignments.push_back({pair[0].cast<std::string>(), pair[1].cast<std::vector<std::string>>()});
         }
+        // What the engine moved during the step; the log starts afresh, so it
+        // never grows with the session.
+        for (Direction d : {Direction::H2H, Direction::H2D, Direction::D2H, Direction::D2D})
+            step.engineTraffic[static_cast<std::size_t>(d)] = m_moduleState.events.totalBytes(d);
+        m_moduleState.events.clear();
         std::vector<py::object> keep;
         auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep);
         auto snapshot = m_py->builder->build(std::move(facts), step);

@@ -348,6 +348,23 @@ private Q_SLOTS:
     }
 
     // Statements come from the parsed source: each runs once, with its own range.
+    // Bytes MemScope's engine moved are in the step's traffic, temporaries
+    // included, and counted once when a name holds the result.
+    void engineTrafficOfTemporariesIsCounted()
+    {
+        using engine::Direction;
+        runStatement(*m_backend, "import memscope");
+        auto r = runStatement(*m_backend, "dev16 = memscope.tensor([[1, 2], [3, 4]], dtype='float32').to('cuda')");
+        QCOMPARE(r.status, Status::Ok);
+        QCOMPARE(r.snapshot->traffic[std::size_t(Direction::H2D)], std::uint64_t(16));
+        runStatement(*m_backend, "host8 = memscope.tensor([1.0])");
+        r = runStatement(*m_backend, "dev8 = host8.to('cuda')");
+        QCOMPARE(r.snapshot->traffic[std::size_t(Direction::H2D)], std::uint64_t(8)); // not 16: once
+        r = runStatement(*m_backend, "still = 1");
+        QCOMPARE(r.snapshot->traffic[std::size_t(Direction::H2D)], std::uint64_t(0));
+        runStatement(*m_backend, "del dev16, host8, dev8");
+    }
+
     void semicolonStatementsRunOnce()
     {
         runStatement(*m_backend, "n = 0");

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 namespace memscope::engine {
 
@@ -35,6 +36,52 @@ bool valuesEqualAfterCast(const MemoryFact &a, const MemoryFact &b)
             if (!(dx && dy && std::isnan(*dx) && std::isnan(*dy)))
                 return false;
         }
+    }
+    return true;
+}
+
+// Packed C-order bytes [from, from + count) elements of a host fact, through
+// the checked reader (contiguous views as one read, others gathered).
+bool readPackedElements(const MemoryFact &f, std::int64_t from, std::int64_t count, std::vector<std::byte> &out,
+                        std::string &why)
+{
+    const auto item = static_cast<std::size_t>(f.itemSize());
+    out.resize(static_cast<std::size_t>(count) * item);
+    if (Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous())
+        return readHost(f.data + static_cast<Address>(from) * item, out, &why);
+    return gatherHostElements(f.data, f.shape, f.strides, item, from, count, out.data(), &why);
+}
+
+// Values of two live host objects with as many elements, compared in C order
+// chunk by chunk (after casting `a` to `b`'s dtype when they differ), for
+// objects too large to have their values in the facts: a copy is a copy at
+// any size. nullopt, with the reason, when the memory cannot be read.
+std::optional<bool> liveValuesEqual(const MemoryFact &a, const MemoryFact &b, std::string &why)
+{
+    if (!a.device.isCpu() || !b.device.isCpu()) {
+        why = "device memory is not read to compare values";
+        return std::nullopt;
+    }
+    const std::int64_t n = a.numel();
+    constexpr std::int64_t kChunk = std::int64_t {1} << 20; // elements per read
+    std::vector<std::byte> ca, cb;
+    for (std::int64_t from = 0; from < n; from += kChunk) {
+        const std::int64_t count = std::min(kChunk, n - from);
+        if (!readPackedElements(a, from, count, ca, why) || !readPackedElements(b, from, count, cb, why))
+            return std::nullopt;
+        if (a.dtype == b.dtype) {
+            if (ca != cb)
+                return false;
+            continue;
+        }
+        MemoryFact pa = a, pb = b; // the chunk as packed 1-D values, for the cast comparison
+        pa.shape = pb.shape = {count};
+        pa.values = std::move(ca);
+        pb.values = std::move(cb);
+        if (!valuesEqualAfterCast(pa, pb))
+            return false;
+        ca = std::move(pa.values);
+        cb = std::move(pb.values);
     }
     return true;
 }
@@ -230,10 +277,22 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
                 continue;
             const MemoryFact &source = s.facts[static_cast<std::size_t>(from)];
             Relation r = relateFacts(source, created);
+            std::string notCompared;
+            // Too large for the values in the facts: compare the live objects (both
+            // are alive and held while the snapshot is built).
+            if (r == Relation::Unrelated && source.isSupported() && created.isSupported() &&
+                source.numel() == created.numel() && source.numel() > 0 &&
+                !(source.valuesCaptured && created.valuesCaptured) &&
+                !(source.dtype == created.dtype && source.valueHashed && created.valueHashed)) {
+                if (const auto equal = liveValuesEqual(source, created, notCompared); equal && *equal)
+                    r = source.device != created.device ? Relation::Transfer
+                        : source.dtype == created.dtype ? Relation::Copy
+                                                        : Relation::Convert;
+            }
             if (r == Relation::Unrelated)
                 r = Relation::Derived; // computed from it, values differ
-            FactRelation fr {from, to, r, 0, directionBetween(source.device, created.device), step.statement, s.step,
-                            {}};
+            FactRelation fr {from,           to,     r, 0, directionBetween(source.device, created.device),
+                             step.statement, s.step, {}};
             if (r == Relation::Copy || r == Relation::Convert || r == Relation::Transfer) {
                 fr.bytes = static_cast<std::uint64_t>(created.nbytes());
                 // What MemScope's engine made, its event log already counted (exactly).
@@ -244,6 +303,8 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             }
             if (r != Relation::Alias && r != Relation::Derived && source.shape != created.shape)
                 fr.note = "reshaped " + shapeText(source.shape) + " → " + shapeText(created.shape);
+            if (r == Relation::Derived && !notCompared.empty())
+                fr.note = "values not compared: " + notCompared; // said, never a silent fallback
             m_links.push_back({source.objectId, created.objectId, fr});
             s.relations.push_back(std::move(fr));
         }

@@ -60,7 +60,7 @@ std::string relationSummary(const FactRelation &r)
     case Relation::Unrelated:
         break;
     }
-    return kind;
+    return r.note.empty() ? kind : kind + " · " + r.note;
 }
 
 std::string relationSentence(const Snapshot &s, const FactRelation &r)

@@ -365,6 +365,28 @@ private Q_SLOTS:
         runStatement(*m_backend, "del dev16, host8, dev8");
     }
 
+    // A copy is a copy at any size: 300 MiB is beyond the values kept in facts
+    // and beyond the hash limit (256 MiB), so the live objects are compared.
+    void largeCopyIsACopy()
+    {
+        requireModule("torch");
+        runStatement(*m_backend, "import numpy as np, torch; huge = np.arange(300 * 2**20 // 8, dtype=np.float64)");
+        auto r = runStatement(*m_backend, "ch = torch.tensor(huge)");
+        QCOMPARE(r.status, Status::Ok);
+        const int ch = r.snapshot->indexOf("ch");
+        QVERIFY(ch >= 0);
+        bool copied = false;
+        for (const auto *rel : r.snapshot->relationsOf(ch))
+            copied |= rel->relation == engine::Relation::Copy && rel->bytes == (std::uint64_t {300} << 20);
+        QVERIFY(copied);
+        r = runStatement(*m_backend, "plus = huge + 1");
+        bool derived = false;
+        for (const auto *rel : r.snapshot->relationsOf(r.snapshot->indexOf("plus")))
+            derived |= rel->relation == engine::Relation::Derived;
+        QVERIFY(derived);
+        runStatement(*m_backend, "del huge, ch, plus");
+    }
+
     void semicolonStatementsRunOnce()
     {
         runStatement(*m_backend, "n = 0");

@@ -43,6 +43,11 @@ struct MemoryFact
     bool readOnly = false;
     Allocation allocation;
     std::vector<std::string> flags; ///< "requires_grad", "conj", "neg", ...
+    /// For an object whose element type MemScope does not show but whose
+    /// bytes are known (a structured NumPy dtype, a byte-swapped one): its
+    /// item size, so it still aliases what shares its bytes (`s['a']` of a
+    /// structured `s`). 0 otherwise. Such an object is never read.
+    std::int64_t opaqueItemSize = 0;
 
     /// Packed C-order element bytes (a copy), when the object was small enough
     /// and readable; empty otherwise. `valuesCaptured` tells the two apart for
@@ -58,7 +63,9 @@ struct MemoryFact
     std::int64_t numel() const; ///< saturates at INT64_MAX for absurd shapes (see readProblem())
     std::int64_t itemSize() const { return static_cast<std::int64_t>(engine::itemSize(dtype)); }
     std::int64_t nbytes() const { return numel() * itemSize(); }
-    PlacedView placed() const { return {data, itemSize(), shape, strides}; }
+    PlacedView placed() const { return {data, opaqueItemSize ? opaqueItemSize : itemSize(), shape, strides}; }
+    /// Whether its bytes are known: supported, or opaque with a known item size.
+    bool hasKnownBytes() const { return isSupported() || opaqueItemSize > 0; }
     /// The bytes the object touches, [lo, hi); lo == hi for zero-size objects.
     std::pair<Address, Address> extent() const { return placed().bounds(); }
     std::string label() const; ///< first name, else "<type at 0x...>"

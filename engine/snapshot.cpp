@@ -143,8 +143,13 @@ std::vector<const FactRelation *> Snapshot::relationsOf(int i) const
 
 Relation relateFacts(const MemoryFact &a, const MemoryFact &b)
 {
-    if (!a.isSupported() || !b.isSupported())
+    if (!a.isSupported() || !b.isSupported()) {
+        // Bytes known but values not shown (structured, byte-swapped): still an alias when they share bytes.
+        if (a.hasKnownBytes() && b.hasKnownBytes() && a.device == b.device &&
+            viewsOverlap(a.placed(), b.placed()) != Overlap::No)
+            return Relation::Alias;
         return Relation::Unrelated;
+    }
     if (a.device == b.device && viewsOverlap(a.placed(), b.placed()) != Overlap::No)
         return Relation::Alias;
     // The same elements in the same logical (C) order are a copy even in
@@ -191,7 +196,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
         // An unsupported object has no bytes to compare: a zero-size view groups alone.
         static const std::int64_t kEmpty[] = {0};
         inputs.push_back(
-            {f.device, f.isSupported() ? f.placed() : PlacedView {0, 1, std::span(kEmpty), std::span(kEmpty)}});
+            {f.device, f.hasKnownBytes() ? f.placed() : PlacedView {0, 1, std::span(kEmpty), std::span(kEmpty)}});
     }
     s->aliases = groupAliases(inputs);
     // Alias relations. A group of n views has up to n(n-1)/2 overlapping

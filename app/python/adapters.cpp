@@ -215,15 +215,43 @@ void fillFromInterface(MemoryFact &f, py::dict ai)
     f.strides = strides.is_none() ? contiguousStrides(f.shape, f.dtype) : toInts(strides);
 }
 
+// Where an array whose element type is not shown (structured, byte-swapped)
+// lies: pointer, shape, byte strides and item size, so it still aliases what
+// shares its bytes. Left unknown when the numbers overflow; never read.
+void opaqueBytes(MemoryFact &f, py::handle dtype, py::dict ai, py::handle strides)
+{
+    try {
+        const auto item = dtype.attr("itemsize").cast<std::int64_t>();
+        std::vector<std::int64_t> shape = toInts(ai["shape"]);
+        std::vector<std::int64_t> byteStrides = toInts(strides);
+        if (item <= 0 || shape.size() != byteStrides.size())
+            return;
+        std::int64_t reach = item;
+        for (std::size_t d = 0; d < shape.size(); ++d) {
+            std::int64_t span = 0;
+            if (shape[d] < 0 ||
+                __builtin_mul_overflow(shape[d] > 0 ? shape[d] - 1 : 0, std::abs(byteStrides[d]), &span) ||
+                __builtin_add_overflow(reach, span, &reach))
+                return;
+        }
+        f.data = py::tuple(ai["data"])[0].cast<Address>();
+        f.shape = std::move(shape);
+        f.strides = std::move(byteStrides);
+        f.opaqueItemSize = item;
+    } catch (const py::error_already_set &) { }
+}
+
 MemoryFact numpyFact(py::handle a, const Limits &options)
 {
     MemoryFact f = startFact(Framework::NumPy, a);
     py::object np = loadedModule("numpy");
     py::object ndarray = np.attr("ndarray");
     std::string why;
-    const auto dtype = numpyDType(ndarrayAttr(ndarray, a, "dtype"), why);
+    const py::object npDtype = ndarrayAttr(ndarray, a, "dtype");
+    const auto dtype = numpyDType(npDtype, why);
     if (!dtype) {
         f.unsupported = why;
+        opaqueBytes(f, npDtype, ndarrayAttr(ndarray, a, "__array_interface__"), ndarrayAttr(ndarray, a, "strides"));
         return f;
     }
     f.dtype = *dtype;

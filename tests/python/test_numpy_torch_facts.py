@@ -252,3 +252,12 @@ def test_relation_and_step_output_agree_on_shared_bytes():
     a = np.arange(12.0)
     assert memscope.relation(a, a[::2])["shared_bytes"] == 48
     assert memscope.relation(a[::2], a[1::2])["shared_bytes"] == 0
+
+
+def test_structured_and_byte_swapped_views_alias_their_base():
+    # Their element types are not shown, but their bytes are known: views are views.
+    s = np.zeros(3, dtype=[("a", "<f8"), ("b", "<i4")])
+    assert _alias_bytes(s=s, fa=s["a"]) == [(24, "alias, 24 B shared")]
+    be = np.arange(4, dtype=">f8")
+    assert _alias_bytes(be=be, le=be.view("<f8")) == [(32, "alias, 32 B shared")]
+    assert _alias_bytes(be=be, other=np.arange(4.0)) == []

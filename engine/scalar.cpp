@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace memscope::engine {
 
@@ -403,6 +404,35 @@ void storeScalar(DType type, const Scalar &value, std::byte *dst)
                                                                            : std::complex<double>(asDouble(value), 0.0);
         return storeAs(dst, c);
     }
+    }
+}
+
+void applyViewBits(DType type, std::byte *elements, std::size_t count, bool conj, bool neg)
+{
+    if (!conj && !neg)
+        return;
+    const std::size_t item = itemSize(type);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::byte *p = elements + i * item;
+        Scalar v = loadScalar(type, p);
+        std::visit(
+            [&](auto &x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, std::complex<double>>) {
+                    if (conj)
+                        x = std::conj(x);
+                    if (neg)
+                        x = -x;
+                } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, std::int64_t>) {
+                    if (neg)
+                        x = -x;
+                } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+                    if (neg)
+                        x = 0 - x; // wraps, as the unsigned negation torch applies
+                }
+            },
+            v);
+        storeScalar(type, v, p);
     }
 }
 

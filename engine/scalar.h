@@ -41,6 +41,12 @@ Scalar parseScalar(DType type, std::string_view text);
 /// characters) and "… (N characters)": user text quoted in messages.
 std::string elideText(std::string_view text, std::size_t maxBytes = 80);
 
+/// Applies torch's lazy view bits to `count` packed elements of `type` in
+/// place: `neg` negates, `conj` conjugates (complex types). Both are their own
+/// inverse, so the same call turns stored bytes into the values Python sees
+/// and a value typed by a person into the bytes to store.
+void applyViewBits(DType type, std::byte *elements, std::size_t count, bool conj, bool neg);
+
 /// Display text: "True", "-3", "0.1" (shortest text that reads back to the same
 /// bits of `type`), "nan", "-inf", "(1+2j)".
 std::string formatScalar(DType type, const Scalar &value);

@@ -5,6 +5,7 @@
 #include "engine/error.h"
 #include "engine/hostmemory.h"
 #include "engine/pagehash.h"
+#include "engine/scalar.h"
 #include "engine/tensor.h"
 
 #include <algorithm>
@@ -324,6 +325,16 @@ MemoryFact torchFact(py::handle t, const Limits &options)
         f.flags.push_back("neg");
     if (f.device.isCpu()) {
         captureHostValues(f, options);
+        // The values Python sees: a conj or neg view stores its base's bytes.
+        const bool conj = std::find(f.flags.begin(), f.flags.end(), "conj") != f.flags.end();
+        const bool neg = std::find(f.flags.begin(), f.flags.end(), "neg") != f.flags.end();
+        if (f.valuesCaptured && (conj || neg)) {
+            applyViewBits(f.dtype, f.values.data(), f.values.size() / static_cast<std::size_t>(f.itemSize()), conj,
+                          neg);
+            f.valueHash = hashBytes(f.values.data(), f.values.size());
+        } else if (conj || neg) {
+            f.valueHashed = false; // a hash of stored bytes is not of the values
+        }
     } else if (!refuseUnreadable(f) && static_cast<std::uint64_t>(f.nbytes()) <= options.valueLimit) {
         // A small host copy of device memory, to show and compare values.
         py::object host = t.attr("detach")().attr("cpu")().attr("contiguous")();

@@ -130,7 +130,11 @@ void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex
         throw Error(ErrorCode::Unsupported, f.label() + " cannot be edited: " + f.unsupported);
     const ElementTarget target {Layout {f.dtype, 0, f.shape, f.strides}, f.readOnly, f.label(),
                                 std::string(frameworkName(f.framework)), ". Use \"write anyway\" to write through it."};
-    const ElementWrite w = prepareElementWrite(target, flatIndex, text, force ? WriteMode::Force : WriteMode::Checked);
+    ElementWrite w = prepareElementWrite(target, flatIndex, text, force ? WriteMode::Force : WriteMode::Checked);
+    // Through a torch conj or neg view the typed value is what Python will
+    // read back: store its conjugate / negation.
+    applyViewBits(f.dtype, w.bytes.data(), 1, std::find(f.flags.begin(), f.flags.end(), "conj") != f.flags.end(),
+                  std::find(f.flags.begin(), f.flags.end(), "neg") != f.flags.end());
     if (f.readOnly && force)
         if (const std::string why = forcedWriteRefusal(f); !why.empty())
             throw Error(ErrorCode::ReadOnly, f.label() + " cannot be written even with \"write anyway\": " + why);

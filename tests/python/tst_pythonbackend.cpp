@@ -9,6 +9,7 @@
 #ifndef Q_MOC_RUN
 #include "backendharness.h"
 #include "engine/runtime.h"
+#include "engine/scalar.h"
 
 #include <QDir>
 #include <QFile>
@@ -385,6 +386,34 @@ private Q_SLOTS:
             derived |= rel->relation == engine::Relation::Derived;
         QVERIFY(derived);
         runStatement(*m_backend, "del huge, ch, plus");
+    }
+
+    // Torch's conj and neg views: shown as Python sees them, edited likewise.
+    void conjAndNegViewsShowAndTakeLogicalValues()
+    {
+        requireModule("torch");
+        auto r = runStatement(*m_backend, "import torch; cbase = torch.tensor([1+2j, 3+4j]); cc = cbase.conj(); "
+                                          "nbase = torch.tensor([1.0, 2.0]); nv = torch._neg_view(nbase)");
+        QCOMPARE(r.status, Status::Ok);
+        const auto &s = *r.snapshot;
+        const engine::MemoryFact &nv = s.facts[std::size_t(s.indexOf("nv"))];
+        QVERIFY(nv.valuesCaptured);
+        QCOMPARE(engine::loadScalar(nv.dtype, nv.values.data()), engine::Scalar(-1.0));
+        const engine::MemoryFact &cc = s.facts[std::size_t(s.indexOf("cc"))];
+        QCOMPARE(engine::loadScalar(cc.dtype, cc.values.data()), engine::Scalar(std::complex<double>(1.0, -2.0)));
+        const auto write = [&](std::uint64_t id, const std::string &text) {
+            std::promise<std::string> done;
+            m_backend->writeElement(id, 0, text, false, [&done](std::shared_ptr<const engine::Step> step, std::string e) {
+                done.set_value(step ? std::string() : e);
+            });
+            return done.get_future().get();
+        };
+        QCOMPARE(write(cc.objectId, "5+1j"), std::string());
+        QCOMPARE(write(nv.objectId, "7"), std::string());
+        m_output.clear();
+        runStatement(*m_backend, "print(complex(cc[0]), float(nv[0]))");
+        QCOMPARE(m_output.stdoutText(), std::string("(5+1j) 7.0\n"));
+        runStatement(*m_backend, "del cbase, cc, nbase, nv");
     }
 
     void semicolonStatementsRunOnce()

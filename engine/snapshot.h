@@ -28,6 +28,9 @@ struct StepInfo
 {
     std::string statement;
     std::vector<Assignment> assignments;
+    /// What the namespace scan could not show (a bound it hit), in words;
+    /// build() puts these first in Snapshot::notes.
+    std::vector<std::string> notes;
 };
 
 /// Where an object came from: the statement that bound it first.

@@ -118,7 +118,7 @@ std::shared_ptr<const Snapshot> PythonBackend::takeSnapshot(const std::string &s
             step.assignments.push_back({pair[0].cast<std::string>(), pair[1].cast<std::vector<std::string>>()});
         }
         std::vector<py::object> keep;
-        auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep);
+        auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep, &step.notes);
         auto snapshot = m_py->builder->build(std::move(facts), step);
         m_py->keepAlive.swap(keep);
         return snapshot;

@@ -45,6 +45,13 @@ def test_keys_that_are_not_builtin_values_run_no_repr():
     assert obj["names"] == ["d[<Key object>]"]  # tp_name: the class name only
 
 
+def test_odd_keys_are_named_and_never_blind_the_scan():
+    big = 10 ** 5000  # its repr raises (int max str digits): named by type
+    snap = memscope.snapshot({"d": {"\ud800": np.zeros(1), big: np.zeros(2), b"k": np.zeros(3), None: np.zeros(4)}})
+    assert sorted(n for o in snap["objects"] for n in o["names"]) == ["d['\\ud800']", "d[<int object>]", "d[None]",
+                                                                       "d[b'k']"]
+
+
 def test_a_list_containing_itself_ends():
     cyc = [np.zeros(2)]
     cyc.append(cyc)

@@ -130,7 +130,12 @@ QString snapshotToText(const Snapshot &s, const Snapshot *previous)
         const MemoryFact &f = s.facts[i];
         if (existedBefore(f))
             continue;
-        const QString names = QString::fromStdString(f.names.empty() ? f.label() : f.names.front());
+        // Every name: a step that adds a path to an object (params = list(lin.parameters()))
+        // lists it again, and says which names it has now.
+        QStringList all;
+        for (const std::string &n : f.names)
+            all << QString::fromStdString(n);
+        const QString names = all.isEmpty() ? QString::fromStdString(f.label()) : all.join(QStringLiteral(", "));
         if (!f.isSupported()) {
             const QString why = QString::fromStdString(f.unsupported);
             lines << QStringLiteral("    %1  %2: %3")

@@ -180,6 +180,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
     auto s = std::make_shared<Snapshot>();
     s->step = ++m_step;
     s->statement = step.statement;
+    s->notes = step.notes;
     s->facts = std::move(facts);
     // Adapters check this already; a fact from anywhere else is checked here.
     for (MemoryFact &f : s->facts)
@@ -266,6 +267,16 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
     m_links.swap(links);
 
     for (const Assignment &as : step.assignments) {
+        // Objects first seen inside what the statement bound (`lin.weight`,
+        // `sd['bias']` of `lin = ...`, `sd = ...`) come from it too; links
+        // are made for the bound name itself only.
+        const auto inside = [&](const std::string &path) {
+            return path.size() > as.name.size() && path.starts_with(as.name) &&
+                (path[as.name.size()] == '.' || path[as.name.size()] == '[');
+        };
+        for (const MemoryFact &f : s.facts)
+            if (!m_origins.contains(f.objectId) && std::any_of(f.names.begin(), f.names.end(), inside))
+                m_origins[f.objectId] = {s.step, step.statement, as.referenced};
         const int to = s.indexOf(as.name);
         if (to < 0)
             continue;

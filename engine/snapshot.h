@@ -32,6 +32,9 @@ struct StepInfo
     /// event log), temporaries included: `memscope.tensor(...).to("cuda")`
     /// moves 16 B host to device though no name holds the host tensor.
     std::array<std::uint64_t, 4> engineTraffic {};
+    /// What the namespace scan could not show (a bound it hit), in words;
+    /// build() puts these first in Snapshot::notes.
+    std::vector<std::string> notes;
 };
 
 /// Where an object came from: the statement that bound it first.

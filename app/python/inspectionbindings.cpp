@@ -55,9 +55,10 @@ py::dict snapshot(py::object ns)
     if (ns.is_none())
         ns = py::globals(); // the calling Python frame's globals
     std::vector<py::object> keep;
-    auto facts = scanNamespace(ns, moduleState().adapter, &keep);
+    StepInfo info;
+    auto facts = scanNamespace(ns, moduleState().adapter, &keep, &info.notes);
     SnapshotBuilder builder;
-    const auto s = builder.build(std::move(facts), {}); // memory is read through the checked reader only
+    const auto s = builder.build(std::move(facts), info); // memory is read through the checked reader only
     return snapshotToDict(*s);
 }
 

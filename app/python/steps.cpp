@@ -123,7 +123,7 @@ std::shared_ptr<const Snapshot> PythonBackend::takeSnapshot(const std::string &s
             step.engineTraffic[static_cast<std::size_t>(d)] = m_moduleState.events.totalBytes(d);
         m_moduleState.events.clear();
         std::vector<py::object> keep;
-        auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep);
+        auto facts = scanNamespace(m_py->ns, m_options.adapter, &keep, &step.notes);
         auto snapshot = m_py->builder->build(std::move(facts), step);
         m_py->keepAlive.swap(keep);
         return snapshot;

@@ -23,6 +23,7 @@
 #include "app/python/pythonbackend.h"
 #include "engine/runtime.h"
 #include "ui/canvas/memoryscene.h"
+#include "ui/canvas/variableitem.h"
 #include "ui/console/consolewidget.h"
 #include "ui/devicesmodel.h"
 #include "ui/elementeditor.h"
@@ -318,6 +319,20 @@ private Q_SLOTS:
         QCOMPARE(label->textFormat(), Qt::PlainText);
         QVERIFY2(label->text().contains(markup), qPrintable(label->text())); // as typed, entity and all
         type("del mk");
+    }
+
+    // A module's weights are drawn by path and told from plain tensors (issue 8).
+    void moduleWeightsAreDrawnByPath()
+    {
+        type("import torch");
+        type("lin = torch.nn.Linear(3, 2)");
+        QString weightDetail;
+        for (QGraphicsItem *v : m_window->scene()->itemsOfKind(Kind::Variable))
+            if (v->data(ui::MemoryScene::kTextKey).toString() == QStringLiteral("lin.weight"))
+                if (auto *item = dynamic_cast<ui::VariableItem *>(v))
+                    weightDetail = item->text().detail;
+        QVERIFY2(weightDetail.endsWith(QStringLiteral(" · Parameter · requires_grad")), qPrintable(weightDetail));
+        type("del lin");
     }
 
     void canvasTooltipsShowNamesAsText()

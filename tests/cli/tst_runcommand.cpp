@@ -126,6 +126,38 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("changed t: element 0"));
     }
 
+    // A module's tensors are listed by path, each object with all its names (issue 8).
+    void moduleTensorsAreListedByPath()
+    {
+        requireModule("torch");
+        QTemporaryDir dir;
+        const QString path = writeScript(dir,
+                                         "import torch\nlin = torch.nn.Linear(3, 2)\n"
+                                         "params = list(lin.parameters())\nsd = lin.state_dict()\n");
+        const Run text = memscope({QStringLiteral("run"), path});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("    lin.weight  torch float32 (2, 3) strides (12, 4)"), text.out.constData());
+        QVERIFY2(text.out.contains("    lin.bias, params[1]  torch float32 (2,)"), text.out.constData());
+        QVERIFY2(text.out.contains("share memory: {lin.bias, sd['bias']} {lin.weight, sd['weight']}"),
+                 text.out.constData());
+
+        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray steps = QJsonDocument::fromJson(r.out)[QStringLiteral("steps")].toArray();
+        QVERIFY(!steps.isEmpty());
+        QStringList names;
+        for (const auto o : steps.last()[QStringLiteral("objects")].toArray()) {
+            QStringList each;
+            for (const auto n : o[QStringLiteral("names")].toArray())
+                each << n.toString();
+            names << each.join(QLatin1Char('='));
+        }
+        names.sort();
+        QCOMPARE(names,
+                 QStringList({QStringLiteral("lin.bias=params[1]"), QStringLiteral("lin.weight=params[0]"),
+                              QStringLiteral("sd['bias']"), QStringLiteral("sd['weight']")}));
+    }
+
     void exceptionNamesFileAndLine()
     {
         QTemporaryDir dir;

@@ -299,6 +299,38 @@ private Q_SLOTS:
         QVERIFY(s4.changed[std::size_t(s4.indexOf("a"))].empty()); // the copy stays put
     }
 
+    // Tensors inside modules and containers are seen by path (issue 8), with
+    // the statement that made the module, and the bound on them is noted.
+    void moduleParametersAreNamedByPath()
+    {
+        requireModule("torch");
+        QCOMPARE(runStatement(*m_backend, "import torch").status, Status::Ok);
+        auto r = runStatement(*m_backend, "lin = torch.nn.Linear(3, 2)");
+        QVERIFY(r.snapshot);
+        const auto &s1 = *r.snapshot;
+        const int w = s1.indexOf("lin.weight");
+        QVERIFY(w >= 0 && s1.indexOf("lin.bias") >= 0);
+        QCOMPARE(s1.facts[std::size_t(w)].shape, (std::vector<std::int64_t> {2, 3}));
+        QCOMPARE(s1.facts[std::size_t(w)].typeName, std::string("torch.nn.parameter.Parameter"));
+        QCOMPARE(s1.origins[std::size_t(w)].statement, std::string("lin = torch.nn.Linear(3, 2)"));
+
+        r = runStatement(*m_backend, "params = list(lin.parameters())");
+        const auto &s2 = *r.snapshot;
+        const int p = s2.indexOf("params[0]");
+        QVERIFY(p >= 0);
+        QCOMPARE(s2.facts[std::size_t(p)].names, (std::vector<std::string> {"lin.weight", "params[0]"}));
+        QCOMPARE(s2.origins[std::size_t(p)].statement, std::string("lin = torch.nn.Linear(3, 2)"));
+        QVERIFY(s2.notes.empty());
+
+        r = runStatement(*m_backend, "many = [torch.zeros(1) for i in range(2001)]");
+        const auto &s3 = *r.snapshot;
+        // Other globals of this shared namespace may take part of the 2,000.
+        QCOMPARE(s3.indexOf("many[2000]"), -1);
+        QVERIFY(std::find(s3.notes.begin(), s3.notes.end(),
+                          "only the first 2,000 objects inside containers are searched") != s3.notes.end());
+        QCOMPARE(runStatement(*m_backend, "del lin, params, many").status, Status::Ok);
+    }
+
     void elementEditsWriteThroughEveryAlias()
     {
         requireModule("torch");

@@ -514,6 +514,11 @@ void MemoryScene::rebuild()
                                           shapeString(f.strides));
                 if (!f.device.isCpu())
                     detail += QStringLiteral(" · ") + QString::fromStdString(f.device.toString());
+                // A module's weights are told from plain tensors (issue 8).
+                if (f.typeName.ends_with(".Parameter"))
+                    detail += tr(" · Parameter");
+                if (std::find(f.flags.begin(), f.flags.end(), "requires_grad") != f.flags.end())
+                    detail += tr(" · requires_grad");
                 auto *b = new VariableItem(
                     box,
                     {namesString(f), frameworkLabel(f.framework) + (f.readOnly ? tr(" · read-only 🔒") : QString()),

@@ -24,6 +24,7 @@ public:
                  QColor muted);
 
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+    const Text &text() const { return m_text; }
 
 private:
     Text m_text;

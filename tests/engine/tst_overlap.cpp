@@ -74,14 +74,15 @@ private Q_SLOTS:
         const Layout a = Layout::contiguous(DType::Float64, {12});
         const Layout even = slice(a, 0, 0, std::nullopt, 2);
         const Layout odd = slice(a, 0, 1, std::nullopt, 2);
-        QTest::newRow("a[::2] of 12 float64") << sharedBytes(PlacedView::of(base, a), PlacedView::of(base, even))
-                                               << std::uint64_t(48);
-        QTest::newRow("a[::2] and a[1::2]") << sharedBytes(PlacedView::of(base, even), PlacedView::of(base, odd))
-                                             << std::uint64_t(0);
+        QTest::newRow("a[::2] of 12 float64")
+            << sharedBytes(PlacedView::of(base, a), PlacedView::of(base, even)) << std::uint64_t(48);
+        QTest::newRow("a[::2] and a[1::2]")
+            << sharedBytes(PlacedView::of(base, even), PlacedView::of(base, odd)) << std::uint64_t(0);
         // z.real of two complex128: 8 of every 16 bytes.
         const Layout z = Layout::contiguous(DType::Complex128, {2});
         const Layout real {DType::Float64, 0, {2}, {16}};
-        QTest::newRow("z.real") << sharedBytes(PlacedView::of(base, z), PlacedView::of(base, real)) << std::uint64_t(16);
+        QTest::newRow("z.real") << sharedBytes(PlacedView::of(base, z), PlacedView::of(base, real))
+                                << std::uint64_t(16);
         // t.narrow(1, 1, 2) of a (2, 3) float64.
         const Layout t = Layout::contiguous(DType::Float64, {2, 3});
         const Layout narrow {DType::Float64, 8, {2, 2}, {24, 8}};

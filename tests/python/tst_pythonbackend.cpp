@@ -424,8 +424,9 @@ private Q_SLOTS:
     void conjAndNegViewsShowAndTakeLogicalValues()
     {
         requireModule("torch");
-        auto r = runStatement(*m_backend, "import torch; cbase = torch.tensor([1+2j, 3+4j]); cc = cbase.conj(); "
-                                          "nbase = torch.tensor([1.0, 2.0]); nv = torch._neg_view(nbase)");
+        auto r = runStatement(*m_backend,
+                              "import torch; cbase = torch.tensor([1+2j, 3+4j]); cc = cbase.conj(); "
+                              "nbase = torch.tensor([1.0, 2.0]); nv = torch._neg_view(nbase)");
         QCOMPARE(r.status, Status::Ok);
         const auto &s = *r.snapshot;
         const engine::MemoryFact &nv = s.facts[std::size_t(s.indexOf("nv"))];
@@ -435,9 +436,10 @@ private Q_SLOTS:
         QCOMPARE(engine::loadScalar(cc.dtype, cc.values.data()), engine::Scalar(std::complex<double>(1.0, -2.0)));
         const auto write = [&](std::uint64_t id, const std::string &text) {
             std::promise<std::string> done;
-            m_backend->writeElement(id, 0, text, false, [&done](std::shared_ptr<const engine::Step> step, std::string e) {
-                done.set_value(step ? std::string() : e);
-            });
+            m_backend->writeElement(id, 0, text, false,
+                                    [&done](std::shared_ptr<const engine::Step> step, std::string e) {
+                                        done.set_value(step ? std::string() : e);
+                                    });
             return done.get_future().get();
         };
         QCOMPARE(write(cc.objectId, "5+1j"), std::string());

@@ -230,8 +230,78 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
     }
 
     linkProvenance(*s, step);
+    groupBuffers(*s);
     m_latest = s;
     return s;
+}
+
+void SnapshotBuilder::groupBuffers(Snapshot &s)
+{
+    // Each view's bytes: its extent, widened to its allocation when the
+    // framework says where that is. Live allocations never overlap, so
+    // overlapping ranges (per device) are one allocation: merged by a sweep.
+    struct Span
+    {
+        int fact;
+        std::string device;
+        Address lo, hi;
+    };
+    std::vector<Span> spans;
+    for (std::size_t i = 0; i < s.facts.size(); ++i) {
+        const MemoryFact &f = s.facts[i];
+        if (!f.hasKnownBytes() || f.numel() == 0)
+            continue;
+        auto [lo, hi] = f.extent();
+        if (f.allocation.known && f.allocation.size > 0 && f.allocation.size < (std::uint64_t {1} << 40)) {
+            lo = std::min(lo, f.allocation.base);
+            hi = std::max(hi, f.allocation.base + f.allocation.size);
+        }
+        spans.push_back({static_cast<int>(i), f.device.toString(), lo, hi});
+    }
+    std::sort(spans.begin(), spans.end(),
+              [](const Span &a, const Span &b) { return std::tie(a.device, a.lo) < std::tie(b.device, b.lo); });
+    s.bufferOf.assign(s.facts.size(), -1);
+    std::map<std::pair<std::string, Address>, BufferIdentity> alive;
+    for (std::size_t k = 0; k < spans.size();) {
+        BufferInfo b;
+        b.device = s.facts[static_cast<std::size_t>(spans[k].fact)].device;
+        b.lo = spans[k].lo;
+        b.hi = spans[k].hi;
+        std::size_t end = k;
+        while (end < spans.size() && spans[end].device == spans[k].device && spans[end].lo < b.hi) {
+            b.hi = std::max(b.hi, spans[end].hi);
+            b.facts.push_back(spans[end].fact);
+            ++end;
+        }
+        std::sort(b.facts.begin(), b.facts.end());
+        const auto key = std::make_pair(spans[k].device, b.lo);
+        auto known = m_buffers.find(key);
+        if (known == m_buffers.end()) {
+            // First seen: the allocator is the object that existed first (a
+            // torch tensor before the NumPy view of it), never the name order.
+            int first = b.facts.front();
+            for (int fi : b.facts)
+                if (s.origins[static_cast<std::size_t>(fi)].step < s.origins[static_cast<std::size_t>(first)].step)
+                    first = fi;
+            known =
+                m_buffers
+                    .emplace(key,
+                             BufferIdentity {m_nextBufferNumber++, s.facts[static_cast<std::size_t>(first)].framework})
+                    .first;
+        }
+        b.number = known->second.number;
+        b.owner = known->second.owner;
+        alive.insert(*known);
+        s.buffers.push_back(std::move(b));
+        k = end;
+    }
+    m_buffers.swap(alive); // buffers gone from the step are forgotten: their addresses may be reused
+    std::stable_sort(s.buffers.begin(), s.buffers.end(), [](const BufferInfo &a, const BufferInfo &b) {
+        return std::tie(a.device, a.number) < std::tie(b.device, b.number);
+    });
+    for (std::size_t n = 0; n < s.buffers.size(); ++n)
+        for (int fi : s.buffers[n].facts)
+            s.bufferOf[static_cast<std::size_t>(fi)] = static_cast<int>(n);
 }
 
 void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)

@@ -59,6 +59,19 @@ struct FactRelation
 };
 
 /// One step's picture: immutable once built, shared by every view of it.
+/// One allocation as the canvas draws it: every view of it, whether or not
+/// the object that allocated it still has a name (`e = a[::2]; o = a[1::2];
+/// del a` is one buffer, though e and o share no byte).
+struct BufferInfo
+{
+    Device device;
+    Address lo = 0; ///< the views' extents and known allocations, merged
+    Address hi = 0;
+    int number = 0; ///< stable for the buffer's whole life: "buf N", its colour
+    Framework owner = Framework::Other; ///< who allocated it: the framework of its first-seen object
+    std::vector<int> facts; ///< facts viewing it, in fact order
+};
+
 struct Snapshot
 {
     int step = 0;
@@ -78,6 +91,8 @@ struct Snapshot
     /// unreadable, regions too large to track).
     std::vector<std::string> notes;
     std::array<std::uint64_t, 4> traffic {}; ///< bytes per Direction caused by this step
+    std::vector<BufferInfo> buffers; ///< ordered by device, then number (creation order)
+    std::vector<int> bufferOf; ///< per fact: index into `buffers`, -1 when its bytes are unknown or none
 
     int indexOf(std::string_view name) const;
     /// Relations involving fact `i`.
@@ -117,6 +132,7 @@ public:
 private:
     void detectChanges(Snapshot &s);
     void linkProvenance(Snapshot &s, const StepInfo &step);
+    void groupBuffers(Snapshot &s);
 
     ChangeTracker m_tracker;
     int m_step = 0;
@@ -132,6 +148,15 @@ private:
     std::vector<Link> m_links;
     std::map<std::pair<Address, Address>, std::uint64_t> m_regionKeys;
     std::uint64_t m_nextRegionKey = 0;
+    /// Buffers seen so far, by (device, anchor address): number and owner stay
+    /// while the buffer lives; a buffer gone from a step is forgotten.
+    struct BufferIdentity
+    {
+        int number;
+        Framework owner;
+    };
+    std::map<std::pair<std::string, Address>, BufferIdentity> m_buffers;
+    int m_nextBufferNumber = 1;
     std::shared_ptr<const Snapshot> m_latest;
 };
 

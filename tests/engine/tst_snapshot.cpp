@@ -55,6 +55,50 @@ class TestSnapshot : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // `a = np.arange(8.0); e = a[::2]; o = a[1::2]; del a`: one allocation is
+    // one buffer (one number, one colour) though e and o share no byte.
+    void oneAllocationIsOneBuffer()
+    {
+        std::vector<double> a(8, 1.0);
+        SnapshotBuilder builder;
+        std::vector<MemoryFact> facts {fact("a", a.data(), {8}, {8}, a.data(), 64),
+                                       fact("e", a.data(), {4}, {16}, a.data(), 64),
+                                       fact("o", a.data() + 1, {4}, {16}, a.data(), 64)};
+        auto s = builder.build(facts, {});
+        QCOMPARE(s->buffers.size(), std::size_t(1));
+        const int number = s->buffers[0].number;
+        facts.erase(facts.begin()); // del a
+        s = builder.build(facts, {});
+        QCOMPARE(s->buffers.size(), std::size_t(1));
+        QCOMPARE(s->buffers[0].number, number);
+        QCOMPARE(s->buffers[0].hi - s->buffers[0].lo, Address(64));
+        QVERIFY(s->aliases.group[0] != s->aliases.group[1]); // still not aliases of each other
+    }
+
+    // Numbers are the buffers' own: a new name never renumbers an older buffer,
+    // and the owner is the object seen first, not the first name in order.
+    void bufferIdentityIsStable()
+    {
+        std::vector<double> x(4, 1.0), y(4, 2.0);
+        SnapshotBuilder builder;
+        MemoryFact zt = fact("zt", x.data(), {4}, {8}, x.data(), 32);
+        zt.framework = Framework::Torch;
+        auto s = builder.build({zt}, {"zt = torch.zeros(4)", {{"zt", {"torch"}}}, {}, {}});
+        QCOMPARE(s->buffers.size(), std::size_t(1));
+        const int first = s->buffers[0].number;
+        QCOMPARE(s->buffers[0].owner, Framework::Torch);
+        // A NumPy view named "an" (sorts before "zt") and a new buffer "b".
+        MemoryFact an = fact("an", x.data(), {4}, {8});
+        MemoryFact b = fact("b", y.data(), {4}, {8}, y.data(), 32);
+        s = builder.build({an, b, zt}, {"an = zt.numpy(); b = np.ones(4)", {{"an", {"zt"}}, {"b", {"np"}}}, {}, {}});
+        QCOMPARE(s->buffers.size(), std::size_t(2));
+        const BufferInfo &shared = s->buffers[std::size_t(s->bufferOf[std::size_t(s->indexOf("zt"))])];
+        QCOMPARE(shared.number, first);
+        QCOMPARE(shared.owner, Framework::Torch); // not NumPy, though "an" comes first by name
+        QCOMPARE(s->bufferOf[std::size_t(s->indexOf("an"))], s->bufferOf[std::size_t(s->indexOf("zt"))]);
+        QVERIFY(s->buffers[std::size_t(s->bufferOf[std::size_t(s->indexOf("b"))])].number > first);
+    }
+
     void smallAliasGroupsRelateEveryPair()
     {
         std::vector<double> base(16);

@@ -61,6 +61,7 @@ struct Region
     int primary = -1;
     std::int64_t item = 1;
     int number = 0; ///< "buf N"
+    Framework owner = Framework::Other; ///< who allocated it
     int cols = kDefaultCols;
     std::vector<Cell> cells; ///< empty in bar mode
     QRectF block; ///< where the cells or bar are drawn
@@ -256,42 +257,32 @@ void MemoryScene::rebuild()
     }
     const Snapshot &s = *m_snapshot;
 
-    // --- Regions: one per alias group per address space.
-    std::map<std::pair<Device, int>, Region> byKey;
+    // --- Regions: one per buffer (one allocation, every view of it), in the
+    // engine's order: device, then creation; numbers and colours are the
+    // buffer's own for its whole life.
     std::vector<int> unsupported;
-    for (std::size_t i = 0; i < s.facts.size(); ++i) {
-        const MemoryFact &f = s.facts[i];
-        if (!f.isSupported() || f.numel() == 0) {
+    for (std::size_t i = 0; i < s.facts.size(); ++i)
+        if (!s.facts[i].isSupported() || s.facts[i].numel() == 0)
             unsupported.push_back(static_cast<int>(i));
-            continue;
-        }
-        auto [lo, hi] = f.extent();
-        if (f.allocation.known && f.allocation.size < (std::uint64_t {1} << 40)) {
-            lo = std::min(lo, f.allocation.base);
-            hi = std::max(hi, f.allocation.base + f.allocation.size);
-        }
-        Region &r = byKey[{f.device, s.aliases.group[i]}];
-        if (r.facts.empty()) {
-            r.device = f.device;
-            r.group = s.aliases.group[i];
-            r.lo = lo;
-            r.hi = hi;
-        }
-        r.lo = std::min(r.lo, lo);
-        r.hi = std::max(r.hi, hi);
-        r.facts.push_back(static_cast<int>(i));
-    }
     std::vector<Region> regions;
-    for (auto &[key, r] : byKey)
-        regions.push_back(std::move(r));
-    // Lanes in device order (cpu first); within a lane, by first fact.
-    std::sort(regions.begin(), regions.end(), [](const Region &a, const Region &b) {
-        return std::tie(a.device, a.facts.front()) < std::tie(b.device, b.facts.front());
-    });
+    for (const BufferInfo &b : s.buffers) {
+        Region r;
+        r.device = b.device;
+        r.group = b.number - 1; // the colour follows the buffer, not the names around it
+        r.number = b.number;
+        r.owner = b.owner;
+        r.lo = b.lo;
+        r.hi = b.hi;
+        for (int fi : b.facts)
+            if (s.facts[static_cast<std::size_t>(fi)].isSupported() &&
+                s.facts[static_cast<std::size_t>(fi)].numel() > 0)
+                r.facts.push_back(fi);
+        if (!r.facts.empty())
+            regions.push_back(std::move(r));
+    }
 
     for (std::size_t n = 0; n < regions.size(); ++n) {
         Region &r = regions[n];
-        r.number = static_cast<int>(n) + 1;
         r.primary = *std::max_element(r.facts.begin(), r.facts.end(), [&](int a, int b) {
             return s.facts[static_cast<std::size_t>(a)].nbytes() < s.facts[static_cast<std::size_t>(b)].nbytes();
         });
@@ -396,7 +387,7 @@ void MemoryScene::rebuild()
                 tr("buf %1 · %2 · %3%4")
                     .arg(r.number)
                     .arg(QLocale().formattedDataSize(static_cast<qint64>(r.hi - r.lo)))
-                    .arg(frameworkLabel(p.framework))
+                    .arg(frameworkLabel(r.owner))
                     .arg(viewers.size() > 1 ? tr(" · shared by %1").arg(viewers.join(QStringLiteral(", ")))
                                             : QString());
             auto *h = placeText(this, header, uiFont(10), c.mutedText, {kBlockX, y});

@@ -64,22 +64,12 @@ TrafficPlot::~TrafficPlot() = default;
 void TrafficPlot::addStep(const Snapshot &s)
 {
     Step step {s.step, s.traffic, {}};
-    // Bytes in use per address space: each buffer (alias group) once.
-    std::set<std::pair<std::string, int>> counted;
-    for (std::size_t i = 0; i < s.facts.size(); ++i) {
-        const MemoryFact &f = s.facts[i];
-        if (!f.isSupported())
-            continue;
-        const QString device = QString::fromStdString(f.device.toString());
-        step.memory[device]; // the device appears even at 0 bytes
-        if (!counted.insert({f.device.toString(), s.aliases.group[i]}).second)
-            continue;
-        std::uint64_t bytes = f.allocation.known ? f.allocation.size : static_cast<std::uint64_t>(f.nbytes());
-        for (std::size_t j = i + 1; j < s.facts.size(); ++j) // the largest allocation of the group
-            if (s.aliases.group[j] == s.aliases.group[i] && s.facts[j].isSupported() && s.facts[j].allocation.known)
-                bytes = std::max<std::uint64_t>(bytes, s.facts[j].allocation.size);
-        step.memory[device] += bytes;
-    }
+    // Bytes in use per address space: each buffer (one allocation) once.
+    for (const MemoryFact &f : s.facts)
+        if (f.isSupported())
+            step.memory[QString::fromStdString(f.device.toString())]; // the device appears even at 0 bytes
+    for (const BufferInfo &b : s.buffers)
+        step.memory[QString::fromStdString(b.device.toString())] += b.hi - b.lo;
     m_steps.push_back(std::move(step));
     replot();
 }

@@ -143,7 +143,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             QStringDecoder utf8(QStringDecoder::Utf8);
-            QString text = utf8(f.read(qint64 {64} << 20));
+            QString text = utf8(f.read(memscope::engine::StepSource::kMaxScriptBytes));
             if (utf8.hasError()) {
                 std::fprintf(stderr, "memscope: %s is not UTF-8 text\n", qPrintable(parser.value(script)));
                 return 2;

@@ -22,9 +22,7 @@ namespace memscope::app {
 
 namespace {
 
-// A script larger than this is refused before it is read whole (`memscope
-// run /dev/zero` must not eat the machine's memory).
-constexpr qint64 kMaxScriptBytes = qint64 {64} << 20;
+constexpr qint64 kMaxScriptBytes = StepSource::kMaxScriptBytes;
 
 void print(FILE *stream, const QString &text)
 {

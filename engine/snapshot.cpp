@@ -40,6 +40,27 @@ bool valuesEqualAfterCast(const MemoryFact &a, const MemoryFact &b)
     return true;
 }
 
+// Whether the values the facts hold (copied, or hashed for same-dtype
+// contiguous objects) are equal; nullopt when they hold none to compare.
+std::optional<bool> recordedValuesEqual(const MemoryFact &a, const MemoryFact &b)
+{
+    if (a.dtype == b.dtype && a.valuesCaptured && b.valuesCaptured)
+        return a.values == b.values;
+    if (a.dtype == b.dtype && a.valueHashed && b.valueHashed)
+        return a.valueHash == b.valueHash;
+    if (a.valuesCaptured && b.valuesCaptured)
+        return valuesEqualAfterCast(a, b);
+    return std::nullopt;
+}
+
+// What disjoint memory with equal values is.
+Relation equalValuesRelation(const MemoryFact &a, const MemoryFact &b)
+{
+    if (a.device != b.device)
+        return Relation::Transfer;
+    return a.dtype == b.dtype ? Relation::Copy : Relation::Convert;
+}
+
 // Packed C-order bytes [from, from + count) elements of a host fact, through
 // the checked reader (contiguous views as one read, others gathered).
 bool readPackedElements(const MemoryFact &f, std::int64_t from, std::int64_t count, std::vector<std::byte> &out,
@@ -86,12 +107,47 @@ std::optional<bool> liveValuesEqual(const MemoryFact &a, const MemoryFact &b, st
     return true;
 }
 
+// Bytes of one allocation as the facts show it: their extents, widened to
+// their allocations where the framework tells, merged where they overlap
+// (live allocations never overlap, so one region is one allocation).
 struct Region
 {
     Device device;
     Address lo;
     Address hi;
+    std::vector<int> facts; ///< in fact order
 };
+
+// The regions of the facts `take` accepts, sorted by device, then address.
+template<typename Take> std::vector<Region> mergedRegions(const std::vector<MemoryFact> &facts, Take take)
+{
+    std::vector<Region> spans;
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+        const MemoryFact &f = facts[i];
+        if (!take(f) || f.numel() == 0)
+            continue;
+        auto [lo, hi] = f.extent();
+        if (f.allocation.known && f.allocation.size > 0 && f.allocation.size < (std::uint64_t {1} << 40)) {
+            lo = std::min(lo, f.allocation.base);
+            hi = std::max(hi, f.allocation.base + f.allocation.size);
+        }
+        spans.push_back({f.device, lo, hi, {static_cast<int>(i)}});
+    }
+    std::sort(spans.begin(), spans.end(),
+              [](const Region &a, const Region &b) { return std::tie(a.device, a.lo) < std::tie(b.device, b.lo); });
+    std::vector<Region> merged;
+    for (Region &r : spans) {
+        if (!merged.empty() && merged.back().device == r.device && r.lo < merged.back().hi) {
+            merged.back().hi = std::max(merged.back().hi, r.hi);
+            merged.back().facts.push_back(r.facts.front());
+        } else {
+            merged.push_back(std::move(r));
+        }
+    }
+    for (Region &r : merged)
+        std::sort(r.facts.begin(), r.facts.end());
+    return merged;
+}
 
 // Facts in host region [lo, hi), which could not be read as a whole (or is
 // too large to be): each one whose own elements cannot be read becomes
@@ -157,18 +213,8 @@ Relation relateFacts(const MemoryFact &a, const MemoryFact &b)
     // are compared as packed C-order element lists.
     if (a.shape != b.shape && a.numel() != b.numel())
         return Relation::Unrelated;
-    bool equal = false;
-    if (a.dtype == b.dtype && a.valuesCaptured && b.valuesCaptured)
-        equal = a.values == b.values;
-    else if (a.dtype == b.dtype && a.valueHashed && b.valueHashed)
-        equal = a.valueHash == b.valueHash;
-    else if (a.valuesCaptured && b.valuesCaptured)
-        equal = valuesEqualAfterCast(a, b);
-    if (!equal)
-        return Relation::Unrelated;
-    if (a.device != b.device)
-        return Relation::Transfer;
-    return a.dtype == b.dtype ? Relation::Copy : Relation::Convert;
+    const auto equal = recordedValuesEqual(a, b);
+    return equal && *equal ? equalValuesRelation(a, b) : Relation::Unrelated;
 }
 
 SnapshotBuilder::SnapshotBuilder(ChangeOptions options)
@@ -237,44 +283,11 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
 
 void SnapshotBuilder::groupBuffers(Snapshot &s)
 {
-    // Each view's bytes: its extent, widened to its allocation when the
-    // framework says where that is. Live allocations never overlap, so
-    // overlapping ranges (per device) are one allocation: merged by a sweep.
-    struct Span
-    {
-        int fact;
-        std::string device;
-        Address lo, hi;
-    };
-    std::vector<Span> spans;
-    for (std::size_t i = 0; i < s.facts.size(); ++i) {
-        const MemoryFact &f = s.facts[i];
-        if (!f.hasKnownBytes() || f.numel() == 0)
-            continue;
-        auto [lo, hi] = f.extent();
-        if (f.allocation.known && f.allocation.size > 0 && f.allocation.size < (std::uint64_t {1} << 40)) {
-            lo = std::min(lo, f.allocation.base);
-            hi = std::max(hi, f.allocation.base + f.allocation.size);
-        }
-        spans.push_back({static_cast<int>(i), f.device.toString(), lo, hi});
-    }
-    std::sort(spans.begin(), spans.end(),
-              [](const Span &a, const Span &b) { return std::tie(a.device, a.lo) < std::tie(b.device, b.lo); });
     s.bufferOf.assign(s.facts.size(), -1);
     std::map<std::pair<std::string, Address>, BufferIdentity> alive;
-    for (std::size_t k = 0; k < spans.size();) {
-        BufferInfo b;
-        b.device = s.facts[static_cast<std::size_t>(spans[k].fact)].device;
-        b.lo = spans[k].lo;
-        b.hi = spans[k].hi;
-        std::size_t end = k;
-        while (end < spans.size() && spans[end].device == spans[k].device && spans[end].lo < b.hi) {
-            b.hi = std::max(b.hi, spans[end].hi);
-            b.facts.push_back(spans[end].fact);
-            ++end;
-        }
-        std::sort(b.facts.begin(), b.facts.end());
-        const auto key = std::make_pair(spans[k].device, b.lo);
+    for (const Region &region : mergedRegions(s.facts, [](const MemoryFact &f) { return f.hasKnownBytes(); })) {
+        BufferInfo b {region.device, region.lo, region.hi, 0, Framework::Other, region.facts};
+        const auto key = std::make_pair(b.device.toString(), b.lo);
         auto known = m_buffers.find(key);
         if (known == m_buffers.end()) {
             // First seen: the allocator is the object that existed first (a
@@ -293,7 +306,6 @@ void SnapshotBuilder::groupBuffers(Snapshot &s)
         b.owner = known->second.owner;
         alive.insert(*known);
         s.buffers.push_back(std::move(b));
-        k = end;
     }
     m_buffers.swap(alive); // buffers gone from the step are forgotten: their addresses may be reused
     std::stable_sort(s.buffers.begin(), s.buffers.end(), [](const BufferInfo &a, const BufferInfo &b) {
@@ -368,12 +380,9 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             // are alive and held while the snapshot is built).
             if (r == Relation::Unrelated && source.isSupported() && created.isSupported() &&
                 source.numel() == created.numel() && source.numel() > 0 &&
-                !(source.valuesCaptured && created.valuesCaptured) &&
-                !(source.dtype == created.dtype && source.valueHashed && created.valueHashed)) {
+                !recordedValuesEqual(source, created).has_value()) {
                 if (const auto equal = liveValuesEqual(source, created, notCompared); equal && *equal)
-                    r = source.device != created.device ? Relation::Transfer
-                        : source.dtype == created.dtype ? Relation::Copy
-                                                        : Relation::Convert;
+                    r = equalValuesRelation(source, created);
             }
             if (r == Relation::Unrelated)
                 r = Relation::Derived; // computed from it, values differ
@@ -410,25 +419,8 @@ void SnapshotBuilder::detectChanges(Snapshot &s)
 
     // Host memory: track maximal regions (allocations merged where they
     // overlap), then map changed bytes onto each object's elements.
-    std::vector<Region> regions;
-    for (const MemoryFact &f : s.facts) {
-        if (!f.isSupported() || f.numel() == 0 || !f.device.isCpu())
-            continue;
-        auto [lo, hi] = f.extent();
-        if (f.allocation.known) {
-            lo = std::min(lo, f.allocation.base);
-            hi = std::max(hi, f.allocation.base + f.allocation.size);
-        }
-        regions.push_back({f.device, lo, hi});
-    }
-    std::sort(regions.begin(), regions.end(), [](const Region &a, const Region &b) { return a.lo < b.lo; });
-    std::vector<Region> merged;
-    for (const Region &r : regions) {
-        if (!merged.empty() && r.lo < merged.back().hi)
-            merged.back().hi = std::max(merged.back().hi, r.hi);
-        else
-            merged.push_back(r);
-    }
+    const std::vector<Region> merged =
+        mergedRegions(s.facts, [](const MemoryFact &f) { return f.isSupported() && f.device.isCpu(); });
     std::map<std::pair<Address, Address>, std::uint64_t> keys;
     std::vector<ChangeSet> changes;
     // Private anonymous memory (malloc'd arrays) is compared in place; file

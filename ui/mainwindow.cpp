@@ -244,7 +244,7 @@ bool MainWindow::runScriptFile(const QString &path, QString *error)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return refuse(tr("cannot read %1: %2").arg(path, f.errorString()));
-    constexpr qint64 kMaxScript = qint64 {64} << 20; // as `memscope run`
+    constexpr qint64 kMaxScript = engine::StepSource::kMaxScriptBytes;
     const QByteArray source = f.read(kMaxScript + 1);
     if (source.size() > kMaxScript)
         return refuse(tr("%1 is larger than 64 MiB; that is no script").arg(path));

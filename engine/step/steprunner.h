@@ -3,6 +3,7 @@
 
 #include "engine/step/step.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,10 @@ enum class OutputStream { Stdout, Stderr };
 /// Code to run step by step, and how.
 struct StepSource
 {
+    /// A file larger than this is refused unread as a script (`/dev/zero` must
+    /// not eat the machine's memory): one limit for every consumer.
+    static constexpr std::int64_t kMaxScriptBytes = std::int64_t {64} << 20;
+
     enum class Mode {
         /// As `python script.py`: the source is the file's bytes (a BOM or a
         /// `# coding:` line is honoured), `__file__` and `sys.argv` are set,

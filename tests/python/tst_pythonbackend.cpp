@@ -229,11 +229,15 @@ private Q_SLOTS:
 
     void outputFromAnotherThread()
     {
-        runStatement(*m_backend, "import threading, time");
+        runStatement(*m_backend, "import threading");
         runStatement(*m_backend, "th = threading.Thread(target=lambda: print('joined thread')); th.start(); th.join()");
         QVERIFY(m_output.stdoutText().find("joined thread") != std::string::npos);
-        // A thread that writes after its statement ended: the idle interpreter lets it run.
-        runStatement(*m_backend, "threading.Thread(target=lambda: (time.sleep(0.05), print('late thread'))).start()");
+        // A thread started by one statement writes once a later one lets it go,
+        // whenever it gets the GIL: the interpreter releases it while idle.
+        runStatement(*m_backend,
+                     "late = threading.Event(); "
+                     "threading.Thread(target=lambda: (late.wait(), print('late thread'))).start()");
+        runStatement(*m_backend, "late.set()");
         QVERIFY(m_output.waitForStdout("late thread"));
     }
 

@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+namespace memscope::engine {
+class HostMap;
+}
+
 namespace memscope::python {
 
 // Adapters read memory facts from live objects: NumPy arrays, torch tensors,
@@ -22,7 +26,15 @@ namespace memscope::python {
 /// The facts of `obj`, or nullopt when it is no array MemScope knows. Objects
 /// it knows but cannot describe (a structured NumPy array, a sparse tensor)
 /// give a fact whose `unsupported` says why.
-std::optional<engine::MemoryFact> inspectObject(pybind11::handle obj, const AdapterOptions &options);
+/// `direct` (optional) lets large host reads that it shows to be private
+/// anonymous memory be plain copies (one /proc/self/maps read per scan).
+std::optional<engine::MemoryFact> inspectObject(pybind11::handle obj, const AdapterOptions &options,
+                                                const engine::HostMap *direct = nullptr);
+
+/// The module object if `name` is already imported, else None. Never imports.
+pybind11::object loadedModule(const char *name);
+/// The C-level type name of `obj`: never runs Python code, never throws.
+std::string safeTypeName(pybind11::handle obj);
 
 /// How far scanNamespace looks inside containers: objects this many levels
 /// below a global (`m.enc[0].weight` is 3) are shown but not searched further,

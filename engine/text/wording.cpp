@@ -7,14 +7,6 @@ namespace memscope::engine {
 
 namespace {
 
-std::string grouped(std::uint64_t n)
-{
-    std::string digits = std::to_string(n);
-    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-        digits.insert(static_cast<std::size_t>(i), ",");
-    return digits;
-}
-
 std::string firstLine(const std::string &text)
 {
     std::size_t b = text.find_first_not_of(" \t\r\n");
@@ -29,6 +21,14 @@ std::string firstLine(const std::string &text)
 
 } // namespace
 
+std::string groupedNumber(std::uint64_t n)
+{
+    std::string digits = std::to_string(n);
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+        digits.insert(static_cast<std::size_t>(i), ",");
+    return digits;
+}
+
 std::string bytesText(std::uint64_t bytes)
 {
     if (bytes < 1024)
@@ -42,7 +42,7 @@ std::string bytesText(std::uint64_t bytes)
     }
     char head[32];
     std::snprintf(head, sizeof head, "%.2f %s", v, units[u]);
-    return std::string(head) + " (" + grouped(bytes) + " B)";
+    return std::string(head) + " (" + groupedNumber(bytes) + " B)";
 }
 
 std::string relationSummary(const FactRelation &r)

@@ -11,6 +11,9 @@ namespace memscope::engine {
 // The one wording of observations: `memscope run`, its JSON, the canvas and
 // (later) handouts all say the same thing in the same words.
 
+/// 2000 -> "2,000".
+std::string groupedNumber(std::uint64_t n);
+
 /// "48 B" below 1 KiB; "7.63 MiB (8,000,000 B)" above.
 std::string bytesText(std::uint64_t bytes);
 

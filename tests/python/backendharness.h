@@ -146,4 +146,31 @@ inline Ran runScript(engine::StepRunner &backend, const std::string &bytes, cons
     return r ? *r : timedOut();
 }
 
+/// Whether the interpreter can import `name` (a pip or conda environment may
+/// lack a framework); clears `output` before and after.
+inline bool hasModule(engine::ScriptBackend &backend, OutputCollector &output, const std::string &name)
+{
+    output.clear();
+    runStatement(backend, "import importlib.util as _u; print(_u.find_spec('" + name + "') is not None)");
+    const bool found = output.stdoutText() == "True\n";
+    output.clear();
+    return found;
+}
+
+/// A fresh namespace, builtins and step numbering; waits until done.
+inline void resetBackend(engine::StepRunner &backend)
+{
+    std::promise<void> done;
+    backend.reset([&done] { done.set_value(); });
+    done.get_future().wait();
+}
+
 } // namespace memscope::testing
+
+/// In a test class holding `m_backend` and `m_output`: a framework this
+/// environment lacks is a visible skip.
+#define requireModule(name)                                                                                            \
+    do {                                                                                                               \
+        if (!memscope::testing::hasModule(*m_backend, m_output, name))                                                 \
+            QSKIP(name " is not installed in this environment");                                                       \
+    } while (false)

@@ -5,6 +5,7 @@
 #include "app/runcommand.h"
 #include "engine/error.h"
 #include "engine/runtime.h"
+#include "ui/canvas/memoryscene.h"
 #include "ui/canvas/memoryview.h"
 #include "ui/console/consolewidget.h"
 #include "ui/mainwindow.h"
@@ -168,6 +169,9 @@ int main(int argc, char **argv)
                     return;
                 poll->stop();
                 window.canvas()->zoomToFit(1.0); // the whole canvas in the picture, never enlarged
+                // The same picture on every run: no flash caught mid-fade, no blinking caret.
+                window.scene()->settle();
+                window.console()->setCursorWidth(0);
                 const bool ok = window.grab().save(file);
                 if (!ok)
                     std::fprintf(stderr, "memscope: could not write %s\n", qPrintable(file));

@@ -178,6 +178,14 @@ MemoryScene::MemoryScene(QObject *parent)
     , m_colors(Theme::lightColors())
 { }
 
+void MemoryScene::settle()
+{
+    if (m_flash && m_flash->state() == QAbstractAnimation::Running) {
+        m_flash->setCurrentTime(m_flash->duration()); // its last value: the steady highlight
+        m_flash->stop();
+    }
+}
+
 void MemoryScene::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::optional<std::uint64_t> selected)
 {
     m_snapshot = std::move(snapshot);

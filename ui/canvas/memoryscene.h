@@ -35,6 +35,9 @@ public:
     static constexpr int kMaxCells = 64;
 
     explicit MemoryScene(QObject *parent = nullptr);
+    /// Ends a running change flash at its steady highlight, so a picture taken
+    /// now is the same on every run (screenshots, exports).
+    void settle();
 
     /// Redraws for `snapshot`, outlining `selected` when given (one rebuild).
     void setSnapshot(std::shared_ptr<const engine::Snapshot> snapshot, std::optional<std::uint64_t> selected = {});

@@ -2,6 +2,7 @@
 #include "engine/operations.h"
 
 #include "engine/error.h"
+#include "engine/relation.h"
 #include "engine/runtime.h"
 
 #include <chrono>
@@ -21,7 +22,10 @@ void record(EventLog *log, std::string operation, const Tensor &in, const Tensor
     e.operation = std::move(operation);
     e.inputBuffers = {in.buffer().id()};
     e.outputBuffers = {out.buffer().id()};
-    e.relation = observeRelation(in, out);
+    // The engine wrote out's values from in's (cast to out's dtype), so they
+    // are equal; whether that is an alias, copy, convert or transfer is still
+    // decided from the bytes, by the one decider.
+    e.relation = decideRelation(factOf(in), factOf(out), true);
     e.transfers = std::move(transfers);
     e.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started);
     log->record(std::move(e));
@@ -97,13 +101,32 @@ Tensor materialize(Runtime &runtime, const Tensor &src, const Device &device, DT
 
 } // namespace
 
+MemoryFact factOf(const Tensor &t)
+{
+    MemoryFact f;
+    f.framework = Framework::MemScope;
+    f.typeName = "memscope.Tensor";
+    f.dtype = t.dtype();
+    f.shape = t.shape();
+    f.strides = t.strides();
+    f.data = t.data();
+    f.device = t.device();
+    f.readOnly = t.readOnly();
+    f.allocation = {true, t.buffer().base(), t.buffer().size()};
+    return f;
+}
+
 Relation observeRelation(const Tensor &input, const Tensor &output)
 {
-    if (input.device() != output.device())
-        return Relation::Transfer;
-    if (viewsOverlap(input.placed(), output.placed()) != Overlap::No)
-        return Relation::Alias;
-    return input.dtype() == output.dtype() ? Relation::Copy : Relation::Convert;
+    MemoryFact a = factOf(input);
+    MemoryFact b = factOf(output);
+    if (const Relation r = decideRelation(a, b, std::nullopt); r == Relation::Alias)
+        return r;
+    for (auto [fact, t] : {std::pair {&a, &input}, std::pair {&b, &output}}) {
+        fact->values = t->contiguousBytes();
+        fact->valuesCaptured = true;
+    }
+    return relateFacts(a, b);
 }
 
 Tensor wrap(Runtime &runtime, const Device &device, Address base, std::size_t bytes, Layout layout, Owner owner,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/event.h"
+#include "engine/memoryfact.h"
 #include "engine/tensor.h"
 
 namespace memscope::engine {
@@ -13,7 +14,12 @@ class Runtime;
 // operation's name: `to()` onto the same device returns the input itself, and
 // the event says "alias" because the bytes are the same bytes.
 
-/// Relation of `output` to `input`, from address spaces, byte overlap and dtype.
+/// What the engine knows of its own tensor, as an adapter reports an object:
+/// layout, device, read-only flag and its allocation (no values, no names).
+MemoryFact factOf(const Tensor &t);
+
+/// Relation of `output` to `input` by the one decider (decideRelation): byte
+/// overlap in one address space, else their values, read from both.
 Relation observeRelation(const Tensor &input, const Tensor &output);
 
 /// A view of memory someone else owns (a NumPy buffer); `keepAlive` holds

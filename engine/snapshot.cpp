@@ -2,6 +2,7 @@
 #include "engine/snapshot.h"
 
 #include "engine/hostmemory.h"
+#include "engine/relation.h"
 #include "engine/scalar.h"
 
 #include <algorithm>
@@ -14,98 +15,6 @@
 namespace memscope::engine {
 
 namespace {
-
-// Values equal after casting each element of `a` to `b`'s dtype (NumPy's
-// astype), NaN equal to NaN: a converted copy of an array with NaNs is still a copy.
-bool valuesEqualAfterCast(const MemoryFact &a, const MemoryFact &b)
-{
-    const auto n = static_cast<std::size_t>(a.numel());
-    const auto ia = static_cast<std::size_t>(a.itemSize());
-    const auto ib = static_cast<std::size_t>(b.itemSize());
-    std::byte cast[16];
-    for (std::size_t i = 0; i < n; ++i) {
-        storeScalar(b.dtype, loadScalar(a.dtype, a.values.data() + i * ia), cast);
-        const std::byte *other = b.values.data() + i * ib;
-        if (std::memcmp(cast, other, ib) == 0)
-            continue;
-        const Scalar x = loadScalar(b.dtype, cast);
-        const Scalar y = loadScalar(b.dtype, other);
-        if (!scalarEquals(x, y)) {
-            const auto *dx = std::get_if<double>(&x);
-            const auto *dy = std::get_if<double>(&y);
-            if (!(dx && dy && std::isnan(*dx) && std::isnan(*dy)))
-                return false;
-        }
-    }
-    return true;
-}
-
-// Whether the values the facts hold (copied, or hashed for same-dtype
-// contiguous objects) are equal; nullopt when they hold none to compare.
-std::optional<bool> recordedValuesEqual(const MemoryFact &a, const MemoryFact &b)
-{
-    if (a.dtype == b.dtype && a.valuesCaptured && b.valuesCaptured)
-        return a.values == b.values;
-    if (a.dtype == b.dtype && a.valueHashed && b.valueHashed)
-        return a.valueHash == b.valueHash;
-    if (a.valuesCaptured && b.valuesCaptured)
-        return valuesEqualAfterCast(a, b);
-    return std::nullopt;
-}
-
-// What disjoint memory with equal values is.
-Relation equalValuesRelation(const MemoryFact &a, const MemoryFact &b)
-{
-    if (a.device != b.device)
-        return Relation::Transfer;
-    return a.dtype == b.dtype ? Relation::Copy : Relation::Convert;
-}
-
-// Packed C-order bytes [from, from + count) elements of a host fact, through
-// the checked reader (contiguous views as one read, others gathered).
-bool readPackedElements(const MemoryFact &f, std::int64_t from, std::int64_t count, std::vector<std::byte> &out,
-                        std::string &why)
-{
-    const auto item = static_cast<std::size_t>(f.itemSize());
-    out.resize(static_cast<std::size_t>(count) * item);
-    if (Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous())
-        return readHost(f.data + static_cast<Address>(from) * item, out, &why);
-    return gatherHostElements(f.data, f.shape, f.strides, item, from, count, out.data(), &why);
-}
-
-// Values of two live host objects with as many elements, compared in C order
-// chunk by chunk (after casting `a` to `b`'s dtype when they differ), for
-// objects too large to have their values in the facts: a copy is a copy at
-// any size. nullopt, with the reason, when the memory cannot be read.
-std::optional<bool> liveValuesEqual(const MemoryFact &a, const MemoryFact &b, std::string &why)
-{
-    if (!a.device.isCpu() || !b.device.isCpu()) {
-        why = "device memory is not read to compare values";
-        return std::nullopt;
-    }
-    const std::int64_t n = a.numel();
-    constexpr std::int64_t kChunk = std::int64_t {1} << 20; // elements per read
-    std::vector<std::byte> ca, cb;
-    for (std::int64_t from = 0; from < n; from += kChunk) {
-        const std::int64_t count = std::min(kChunk, n - from);
-        if (!readPackedElements(a, from, count, ca, why) || !readPackedElements(b, from, count, cb, why))
-            return std::nullopt;
-        if (a.dtype == b.dtype) {
-            if (ca != cb)
-                return false;
-            continue;
-        }
-        MemoryFact pa = a, pb = b; // the chunk as packed 1-D values, for the cast comparison
-        pa.shape = pb.shape = {count};
-        pa.values = std::move(ca);
-        pb.values = std::move(cb);
-        if (!valuesEqualAfterCast(pa, pb))
-            return false;
-        ca = std::move(pa.values);
-        cb = std::move(pb.values);
-    }
-    return true;
-}
 
 // Bytes of one allocation as the facts show it: their extents, widened to
 // their allocations where the framework tells, merged where they overlap
@@ -197,26 +106,6 @@ std::vector<const FactRelation *> Snapshot::relationsOf(int i) const
     return out;
 }
 
-Relation relateFacts(const MemoryFact &a, const MemoryFact &b)
-{
-    if (!a.isSupported() || !b.isSupported()) {
-        // Bytes known but values not shown (structured, byte-swapped): still an alias when they share bytes.
-        if (a.hasKnownBytes() && b.hasKnownBytes() && a.device == b.device &&
-            viewsOverlap(a.placed(), b.placed()) != Overlap::No)
-            return Relation::Alias;
-        return Relation::Unrelated;
-    }
-    if (a.device == b.device && viewsOverlap(a.placed(), b.placed()) != Overlap::No)
-        return Relation::Alias;
-    // The same elements in the same logical (C) order are a copy even in
-    // another shape (`a.flatten()`, `at.reshape(6)` of a transpose): values
-    // are compared as packed C-order element lists.
-    if (a.shape != b.shape && a.numel() != b.numel())
-        return Relation::Unrelated;
-    const auto equal = recordedValuesEqual(a, b);
-    return equal && *equal ? equalValuesRelation(a, b) : Relation::Unrelated;
-}
-
 SnapshotBuilder::SnapshotBuilder(ChangeOptions options)
     : m_tracker(options)
 { }
@@ -228,6 +117,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
     s->statement = step.statement;
     s->notes = step.notes;
     s->facts = std::move(facts);
+    orderByFirstSeen(s->facts);
     // Adapters check this already; a fact from anywhere else is checked here.
     for (MemoryFact &f : s->facts)
         if (f.isSupported())
@@ -279,6 +169,19 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
     groupBuffers(*s);
     m_latest = s;
     return s;
+}
+
+void SnapshotBuilder::orderByFirstSeen(std::vector<MemoryFact> &facts)
+{
+    std::map<std::uint64_t, std::uint64_t> seen;
+    for (const MemoryFact &f : facts) {
+        auto it = m_firstSeen.find(f.objectId);
+        seen[f.objectId] = it != m_firstSeen.end() ? it->second : m_nextSeen++;
+    }
+    m_firstSeen.swap(seen); // objects gone are forgotten: their ids may be reused
+    std::stable_sort(facts.begin(), facts.end(), [&](const MemoryFact &a, const MemoryFact &b) {
+        return m_firstSeen[a.objectId] < m_firstSeen[b.objectId];
+    });
 }
 
 void SnapshotBuilder::groupBuffers(Snapshot &s)
@@ -374,16 +277,16 @@ void SnapshotBuilder::linkProvenance(Snapshot &s, const StepInfo &step)
             if (from < 0 || from == to)
                 continue;
             const MemoryFact &source = s.facts[static_cast<std::size_t>(from)];
-            Relation r = relateFacts(source, created);
+            std::optional<bool> equal;
             std::string notCompared;
-            // Too large for the values in the facts: compare the live objects (both
-            // are alive and held while the snapshot is built).
-            if (r == Relation::Unrelated && source.isSupported() && created.isSupported() &&
-                source.numel() == created.numel() && source.numel() > 0 &&
-                !recordedValuesEqual(source, created).has_value()) {
-                if (const auto equal = liveValuesEqual(source, created, notCompared); equal && *equal)
-                    r = equalValuesRelation(source, created);
+            if (source.isSupported() && created.isSupported()) {
+                equal = recordedValuesEqual(source, created);
+                // Too large for the values in the facts: compare the live objects
+                // (both are alive and held while the snapshot is built).
+                if (!equal && decideRelation(source, created, std::nullopt) != Relation::Alias)
+                    equal = liveValuesEqual(source, created, notCompared);
             }
+            Relation r = decideRelation(source, created, equal);
             if (r == Relation::Unrelated)
                 r = Relation::Derived; // computed from it, values differ
             FactRelation fr {from,           to,     r, 0, directionBetween(source.device, created.device),

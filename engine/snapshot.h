@@ -5,11 +5,13 @@
 #include "engine/changetracker.h"
 #include "engine/event.h"
 #include "engine/memoryfact.h"
+#include "engine/relation.h"
 
 #include <array>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -76,7 +78,7 @@ struct Snapshot
 {
     int step = 0;
     std::string statement;
-    std::vector<MemoryFact> facts;
+    std::vector<MemoryFact> facts; ///< in the order their objects were first seen
     std::vector<Origin> origins; ///< per fact
     AliasGroups aliases; ///< per fact
     std::vector<FactRelation> relations;
@@ -98,11 +100,6 @@ struct Snapshot
     /// Relations involving fact `i`.
     std::vector<const FactRelation *> relationsOf(int i) const;
 };
-
-/// Observed relation of two facts: alias when they share bytes in one address
-/// space; otherwise copy / convert / transfer when their values are equal
-/// (after casting `a` to `b`'s dtype); unrelated else. Never by function name.
-Relation relateFacts(const MemoryFact &a, const MemoryFact &b);
 
 /// Most changed indices listed per fact (Snapshot::changed).
 inline constexpr std::int64_t kChangedListLimit = std::int64_t {1} << 20;
@@ -130,12 +127,18 @@ public:
     int stepCount() const { return m_step; }
 
 private:
+    /// Facts in the order their objects were first seen (creation order on
+    /// the canvas, never by name); those first seen together keep the
+    /// adapters' order.
+    void orderByFirstSeen(std::vector<MemoryFact> &facts);
     void detectChanges(Snapshot &s);
     void linkProvenance(Snapshot &s, const StepInfo &step);
     void groupBuffers(Snapshot &s);
 
     ChangeTracker m_tracker;
     int m_step = 0;
+    std::map<std::uint64_t, std::uint64_t> m_firstSeen; ///< object id -> when first seen
+    std::uint64_t m_nextSeen = 0;
     std::map<std::uint64_t, Origin> m_origins; ///< by object id; objects are kept alive while listed
     /// Provenance links as observed when made, by object ids: a copy stays a
     /// copy on the canvas after its values diverge.

@@ -4,6 +4,7 @@
 #include "app/python/dlpack.h"
 #include "engine/error.h"
 #include "engine/hostmemory.h"
+#include "engine/operations.h"
 #include "engine/pagehash.h"
 #include "engine/scalar.h"
 #include "engine/tensor.h"
@@ -411,16 +412,7 @@ MemoryFact jaxFact(py::handle x, const Limits &options)
 
 MemoryFact memscopeFact(const Tensor &t, const Limits &options)
 {
-    MemoryFact f;
-    f.framework = Framework::MemScope;
-    f.typeName = "memscope.Tensor";
-    f.dtype = t.dtype();
-    f.shape = t.shape();
-    f.strides = t.strides();
-    f.data = t.data();
-    f.device = t.device();
-    f.readOnly = t.readOnly();
-    f.allocation = {true, t.buffer().base(), t.buffer().size()};
+    MemoryFact f = factOf(t);
     if (t.buffer().owner() != Owner::Engine)
         f.flags.push_back(std::string("wraps ") + std::string(ownerName(t.buffer().owner())) + " memory");
     if (f.device.isCpu()) {

@@ -145,10 +145,24 @@ private Q_SLOTS:
         Tensor even = a.slice(0, 0, std::nullopt, 2);
         Tensor odd = a.slice(0, 1, std::nullopt, 2);
         QCOMPARE(observeRelation(a, even), Relation::Alias);
-        QCOMPARE(observeRelation(even, odd), Relation::Copy); // disjoint bytes: not an alias
+        // Disjoint bytes, other values: neither an alias nor a copy (the
+        // snapshot's decider says the same of two such NumPy views).
+        QCOMPARE(observeRelation(even, odd), Relation::Unrelated);
+        QCOMPARE(observeRelation(even, copy(*m_rt, even)), Relation::Copy);
+        QCOMPARE(observeRelation(even, astype(*m_rt, even, DType::Float32)), Relation::Convert);
         QCOMPARE(observeRelation(a, a.view(DType::Int64)), Relation::Alias);
         Tensor d = to(*m_rt, a, m_rt->resolve("cuda:0"));
         QCOMPARE(observeRelation(a, d), Relation::Transfer);
+        // A copy, then changed: the values no longer agree.
+        Tensor c = copy(*m_rt, a);
+        copyInto(c, Tensor::zeros(*m_rt, Device::cpu(), DType::Float64, {8}));
+        QCOMPARE(observeRelation(a, c), Relation::Unrelated);
+        // The event log and observeRelation agree (one decider).
+        EventLog log;
+        (void)copy(*m_rt, even, &log);
+        (void)to(*m_rt, even, Device::cpu(), false, &log);
+        QCOMPARE(log.events()[0].relation, Relation::Copy);
+        QCOMPARE(log.events()[1].relation, Relation::Alias);
     }
 
     void eventLogTotals()

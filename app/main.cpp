@@ -85,7 +85,11 @@ int main(int argc, char **argv)
                                        QStringLiteral("file"));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark."),
                                    QStringLiteral("theme"));
-    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme});
+    const QCommandLineOption step(QStringLiteral("step"),
+                                  QStringLiteral("With --screenshot: show step <n> of the timeline (1 is the first; "
+                                                 "default: the live step)."),
+                                  QStringLiteral("n"));
+    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
                                  QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
@@ -160,14 +164,30 @@ int main(int argc, char **argv)
                 return 2;
             }
         }
+        int shownStep = 0;
+        if (parser.isSet(step)) {
+            bool ok = false;
+            shownStep = parser.value(step).toInt(&ok);
+            if (!ok || shownStep < 1) {
+                std::fprintf(stderr, "memscope: --step wants a step number from 1, not '%s'\n",
+                             qPrintable(parser.value(step)));
+                return 2;
+            }
+        }
         if (parser.isSet(screenshot)) {
             // Once the console is idle (the script, if any, has run), grab the window.
             const QString file = parser.value(screenshot);
             auto *poll = new QTimer(&window);
-            QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll] {
+            QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, shownStep] {
                 if (!window.console()->isIdle())
                     return;
                 poll->stop();
+                if (shownStep > window.session()->stepCount())
+                    std::fprintf(stderr, "memscope: --step %d: the timeline has %d step(s); showing the last\n",
+                                 shownStep, window.session()->stepCount());
+                if (shownStep > 0)
+                    window.session()->setCursor(shownStep - 1);
+                QCoreApplication::processEvents(); // the plots' queued replot
                 window.canvas()->zoomToFit(1.0); // the whole canvas in the picture, never enlarged
                 // The same picture on every run: no flash caught mid-fade, no blinking caret.
                 window.scene()->settle();

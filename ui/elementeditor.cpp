@@ -86,7 +86,7 @@ void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot,
 {
     const std::size_t oldLead = m_model->leadingIndex().size();
     const std::uint64_t oldObject = m_model->objectId();
-    m_model->setSnapshot(std::move(snapshot), objectId);
+    m_model->setSnapshot(std::move(snapshot), objectId, m_live);
     const engine::MemoryFact *f = m_model->fact();
     if (!f) {
         m_title->setText(tr("Select an object on the canvas or in the objects table."));
@@ -97,7 +97,7 @@ void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot,
                                   QString::fromLatin1(engine::numpyName(f->dtype).data()), shapeString(f->shape),
                                   QString::fromStdString(f->device.toString()),
                                   f->readOnly ? tr(" · <b>read-only</b>") : QString()));
-        m_writeAnyway->setEnabled(f->readOnly);
+        m_writeAnyway->setEnabled(f->readOnly && m_live);
     }
     // The shape too: a freed object's id can come back as another object's.
     const std::vector<std::int64_t> shape = f ? f->shape : std::vector<std::int64_t> {};
@@ -105,6 +105,21 @@ void ElementEditor::showObject(std::shared_ptr<const engine::Snapshot> snapshot,
         m_pickerShape = shape;
         rebuildDimensionPicker();
     }
+}
+
+void ElementEditor::setLive(bool live, const QString &pastReason)
+{
+    const bool changed = live != m_live;
+    m_live = live;
+    m_pastReason = pastReason;
+    if (!live) {
+        m_message->setStyleSheet(QString());
+        m_message->setText(pastReason);
+    } else if (changed) {
+        m_message->clear();
+    }
+    if (changed)
+        showObject(m_model->snapshot(), m_model->objectId());
 }
 
 void ElementEditor::setFirstRow(qint64 row)
@@ -194,6 +209,10 @@ void ElementEditor::onEditRequested(std::uint64_t objectId, qint64 flat, const Q
                        tr("a text of %1 characters is not a value (values have at most %2)")
                            .arg(QLocale().toString(text.size()))
                            .arg(engine::kMaxScalarText));
+        return;
+    }
+    if (!m_live) {
+        onEditFinished(false, m_pastReason);
         return;
     }
     m_message->setText(tr("writing…"));

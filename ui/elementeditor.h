@@ -25,6 +25,10 @@ public:
     ElementEditor(Session *session, Theme *theme, QWidget *parent = nullptr);
 
     void showObject(std::shared_ptr<const engine::Snapshot> snapshot, std::uint64_t objectId);
+    /// Editable only at the live step; at a past one the grid shows that
+    /// step's values and `pastReason` says why nothing can be typed.
+    void setLive(bool live, const QString &pastReason = {});
+    bool isLive() const { return m_live; }
     ElementsModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     QString message() const;
@@ -48,7 +52,9 @@ private:
     QLabel *m_message;
     QCheckBox *m_writeAnyway;
     QHBoxLayout *m_dims;
-    std::vector<std::int64_t> m_pickerShape; ///< shape the dimension picker was built for
+    std::vector<std::int64_t> m_pickerShape;
+    bool m_live = true;
+    QString m_pastReason; ///< shape the dimension picker was built for
 };
 
 } // namespace memscope::ui

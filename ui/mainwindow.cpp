@@ -11,6 +11,7 @@
 #include "ui/plots/trafficplot.h"
 #include "ui/session.h"
 #include "ui/theme.h"
+#include "ui/timeline/scrubber.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -29,6 +30,7 @@
 #include <QStatusBar>
 #include <QSvgGenerator>
 #include <QTableView>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace memscope::ui {
@@ -47,15 +49,24 @@ MainWindow::MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend,
     , m_editor(new ElementEditor(m_session, m_theme, this))
     , m_plots(new TrafficPlot(this))
     , m_devices(new DevicesModel(runtime, this))
+    , m_scrubber(new Scrubber(m_session, this))
 {
     setWindowTitle(tr("MemScope"));
     setObjectName(QStringLiteral("mainWindow"));
     setCentralWidget(m_view);
+    auto *timeline = addToolBar(tr("Timeline"));
+    timeline->setObjectName(QStringLiteral("timelineToolBar"));
+    timeline->setMovable(false);
+    timeline->addWidget(m_scrubber);
     createDocks();
     createMenus();
     m_defaultState = saveState();
 
     connect(m_session, &Session::snapshotAvailable, this, &MainWindow::applySnapshot);
+    connect(m_session, &Session::stepAppended, this,
+            [this](const std::shared_ptr<const engine::Step> &step) { m_plots->addStep(*step->snapshot); });
+    connect(m_session, &Session::timelineCleared, m_plots, &TrafficPlot::clear);
+    connect(m_session, &Session::cursorMoved, this, &MainWindow::followCursor);
     connect(m_session, &Session::busyChanged, this,
             [this](bool busy) { statusBar()->showMessage(busy ? tr("running…") : tr("ready"), busy ? 0 : 3000); });
     connect(m_session, &Session::environmentAvailable, this, [this](const QString &env) { m_environment = env; });
@@ -185,8 +196,12 @@ void MainWindow::createMenus()
         view->addAction(d->toggleViewAction());
     view->addAction(tr("Reset &layout"), this, [this] { restoreState(m_defaultState); });
 
+    QMenu *timeline = menuBar()->addMenu(tr("&Timeline"));
+    timeline->addActions(m_scrubber->navigationActions());
+
     QMenu *python = menuBar()->addMenu(tr("&Python"));
     python->addAction(tr("&Interrupt"), QKeySequence(tr("Ctrl+Shift+C")), m_session, &Session::interrupt);
+    python->addAction(tr("&Restart…"), QKeySequence(tr("Ctrl+.")), this, [this] { restartPython(true); });
     python->addAction(tr("&Console"), QKeySequence(tr("Ctrl+`")), this, [this] { m_console->setFocus(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -195,22 +210,57 @@ void MainWindow::createMenus()
 
 void MainWindow::applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot)
 {
-    // Follow what the statement just created, so its values are in view.
-    if (snapshot)
-        for (std::size_t i = 0; i < snapshot->facts.size(); ++i)
-            if (snapshot->origins[i].step == snapshot->step && snapshot->facts[i].isSupported())
-                m_selected = snapshot->facts[i].objectId;
+    // Follow what the statement just created, so its values are in view; at
+    // a step where the selected object does not exist (yet), the newest one.
+    if (snapshot) {
+        bool present = false;
+        int newest = -1;
+        for (std::size_t i = 0; i < snapshot->facts.size(); ++i) {
+            const engine::MemoryFact &f = snapshot->facts[i];
+            if (!f.isSupported())
+                continue;
+            present = present || f.objectId == m_selected;
+            if (newest < 0 || snapshot->origins[i].step >= snapshot->origins[std::size_t(newest)].step)
+                newest = static_cast<int>(i);
+            if (snapshot->origins[i].step == snapshot->step)
+                m_selected = f.objectId;
+        }
+        if (!present && newest >= 0 && snapshot->origins[std::size_t(newest)].step != snapshot->step)
+            m_selected = snapshot->facts[std::size_t(newest)].objectId;
+    }
     m_objects->setSnapshot(snapshot);
     m_scene->setSnapshot(snapshot, m_selected);
     m_editor->showObject(snapshot, m_selected);
-    if (snapshot)
-        m_plots->addStep(*snapshot);
     m_devices->refresh();
     if (m_selected) {
         const int row = m_objects->rowOf(m_selected);
         if (row >= 0)
             m_objectsView->selectRow(m_objectsProxy->mapFromSource(m_objects->index(row, 0)).row());
     }
+}
+
+void MainWindow::followCursor(int index, int count)
+{
+    const bool live = index == count - 1 || count == 0;
+    m_editor->setLive(
+        live,
+        live ? QString()
+             : tr("showing step %1 of %2: go to the live step to edit (Alt+End)").arg(index + 1).arg(count));
+    const auto step = m_session->stepAt(index);
+    m_plots->setCursorStep(step && step->snapshot ? step->snapshot->step : 0);
+}
+
+bool MainWindow::restartPython(bool confirm)
+{
+    if (confirm && m_session->stepCount() > 0 &&
+        QMessageBox::question(this, tr("Restart Python"),
+                              tr("Restart Python with an empty namespace? The %n step(s) of the timeline will be "
+                                 "forgotten.",
+                                 nullptr, m_session->stepCount()),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+        return false;
+    m_session->reset();
+    return true;
 }
 
 void MainWindow::selectObject(std::uint64_t objectId)

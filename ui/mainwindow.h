@@ -27,13 +27,15 @@ class ElementEditor;
 class MemoryScene;
 class MemoryView;
 class ObjectsModel;
+class Scrubber;
 class Session;
 class Theme;
 class TrafficPlot;
 
 /// The main window: the memory canvas in the middle; console, objects,
-/// element editor, plots and devices in docks (layout saved and restored).
-/// Every panel follows the session's latest snapshot. `backend` may be null
+/// element editor, plots and devices in docks (layout saved and restored),
+/// the timeline's scrubber above. Every panel follows the step at the
+/// timeline's cursor. `backend` may be null
 /// (no Python); it must outlive the window's use of it (destroy the window's
 /// backend after the window, or detach first).
 class MainWindow : public QMainWindow
@@ -52,6 +54,12 @@ public:
     ElementEditor *elementEditor() const { return m_editor; }
     TrafficPlot *plots() const { return m_plots; }
     DevicesModel *devicesModel() const { return m_devices; }
+    Scrubber *scrubber() const { return m_scrubber; }
+
+    /// Python ▸ Restart: a fresh namespace and an empty timeline. With
+    /// `confirm`, asks first when the timeline has steps (they would be lost);
+    /// false when the person said no.
+    bool restartPython(bool confirm = true);
 
     /// Selects an object everywhere (canvas outline, table row, element grid).
     void selectObject(std::uint64_t objectId);
@@ -69,6 +77,7 @@ private:
     void createDocks();
     void createMenus();
     void applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot);
+    void followCursor(int index, int count);
     void applyTheme();
     void showAbout();
     void exportCanvasInteractively(const QString &suffix);
@@ -85,6 +94,7 @@ private:
     ElementEditor *m_editor;
     TrafficPlot *m_plots;
     DevicesModel *m_devices;
+    Scrubber *m_scrubber;
     std::uint64_t m_selected = 0;
     QByteArray m_defaultState;
     QString m_environment;

@@ -2,8 +2,10 @@
 #include "ui/session.h"
 
 #include <QCoreApplication>
+
 #include <QMetaObject>
 #include <QPointer>
+#include <algorithm>
 
 namespace memscope::ui {
 
@@ -14,6 +16,7 @@ Session::Session(engine::ScriptBackend *backend, QObject *parent)
     qRegisterMetaType<engine::Step>();
     qRegisterMetaType<engine::RunEnd>();
     qRegisterMetaType<std::shared_ptr<const engine::Snapshot>>();
+    qRegisterMetaType<std::shared_ptr<const engine::Step>>();
     m_flushTimer.setInterval(30);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &Session::flushOutput);
@@ -78,7 +81,7 @@ engine::StepRunner::StepHandler Session::stepsOnGui()
     return [guard = QPointer<Session>(this)](const engine::Step &step) {
         onGui(guard, [step](Session &s) {
             s.flushOutput(); // the statement's output comes before its result
-            s.deliver(step.snapshot);
+            s.append(std::make_shared<const engine::Step>(step));
             Q_EMIT s.stepFinished(step);
         });
     };
@@ -90,8 +93,7 @@ engine::StepRunner::RunFinished Session::endOnGui(std::function<void(Session &, 
         onGui(guard, [f, end](Session &s) {
             s.flushOutput();
             s.setBusy(--s.m_inFlight > 0);
-            s.deliver(end.snapshot);
-            f(s, end);
+            f(s, end); // its steps are in the timeline already
         });
     };
 }
@@ -104,12 +106,48 @@ void Session::setBusy(bool busy)
     Q_EMIT busyChanged(busy);
 }
 
-void Session::deliver(const std::shared_ptr<const engine::Snapshot> &snapshot)
+int Session::stepCount() const
 {
-    if (snapshot && snapshot != m_snapshot) {
-        m_snapshot = snapshot;
+    return static_cast<int>(m_timeline.size());
+}
+
+int Session::cursor() const
+{
+    return m_timeline.empty() ? -1 : static_cast<int>(m_timeline.cursor());
+}
+
+std::shared_ptr<const engine::Step> Session::stepAt(int index) const
+{
+    if (index < 0 || index >= stepCount())
+        return nullptr;
+    return m_timeline.at(static_cast<std::size_t>(index));
+}
+
+void Session::append(std::shared_ptr<const engine::Step> step)
+{
+    if (!step || !step->snapshot)
+        return;
+    const bool wasLive = m_timeline.empty() || isLive();
+    m_timeline.append(step);
+    Q_EMIT stepAppended(step, stepCount() - 1);
+    if (wasLive) {
+        m_snapshot = m_timeline.at(m_timeline.cursor())->snapshot;
         Q_EMIT snapshotAvailable(m_snapshot);
     }
+    Q_EMIT cursorMoved(cursor(), stepCount());
+}
+
+void Session::setCursor(int index)
+{
+    if (m_timeline.empty())
+        return;
+    index = std::clamp(index, 0, stepCount() - 1);
+    if (index == cursor())
+        return;
+    m_timeline.setCursor(static_cast<std::size_t>(index));
+    m_snapshot = m_timeline.at(m_timeline.cursor())->snapshot;
+    Q_EMIT snapshotAvailable(m_snapshot);
+    Q_EMIT cursorMoved(cursor(), stepCount());
 }
 
 void Session::submitLine(const QString &line)
@@ -145,8 +183,11 @@ void Session::reset()
     m_backend->reset([guard = QPointer<Session>(this)] {
         onGui(guard, [](Session &s) {
             s.setBusy(--s.m_inFlight > 0);
+            s.m_timeline.clear();
             s.m_snapshot.reset();
+            Q_EMIT s.timelineCleared();
             Q_EMIT s.snapshotAvailable(std::make_shared<const engine::Snapshot>());
+            Q_EMIT s.cursorMoved(-1, 0);
             Q_EMIT s.resetFinished();
         });
     });
@@ -181,6 +222,12 @@ void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QStri
 {
     if (!m_backend)
         return;
+    if (!isLive()) {
+        // The values shown are the past's; memory holds the present's.
+        Q_EMIT editFinished(
+            false, tr("showing step %1 of %2: go to the live step to edit").arg(cursor() + 1).arg(stepCount()));
+        return;
+    }
     ++m_inFlight;
     setBusy(true);
     m_backend->writeElement(
@@ -189,7 +236,7 @@ void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QStri
             onGui(guard, [step, error](Session &s) {
                 s.setBusy(--s.m_inFlight > 0);
                 if (step) {
-                    s.deliver(step->snapshot);
+                    s.append(step);
                     Q_EMIT s.stepFinished(*step);
                 }
                 Q_EMIT s.editFinished(step != nullptr, QString::fromStdString(step ? step->code : error));

@@ -4,6 +4,7 @@
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>; it needs only the names below.
 #ifndef Q_MOC_RUN
 #include "engine/scriptbackend.h"
+#include "engine/step/timeline.h"
 #endif
 
 #include <QObject>
@@ -34,7 +35,22 @@ public:
     /// Stops using the backend (before it is destroyed): no more requests, no output.
     void detachBackend();
     bool isBusy() const { return m_busy; }
+    /// The snapshot of the step at the timeline's cursor (what every panel shows).
     std::shared_ptr<const engine::Snapshot> snapshot() const { return m_snapshot; }
+
+    /// Every step so far (statements, script statements, element edits), oldest
+    /// first, and the cursor into them. New steps move the cursor only when it
+    /// is at the live (last) step.
+    int stepCount() const;
+    /// Index of the step shown, -1 when the timeline is empty.
+    int cursor() const;
+    bool isLive() const { return cursor() == stepCount() - 1; }
+    std::shared_ptr<const engine::Step> stepAt(int index) const;
+    /// Shows step `index` (clamped) in every panel; `cursorMoved` follows when it moved.
+    void setCursor(int index);
+    void goLive() { setCursor(stepCount() - 1); }
+    /// The timeline's value budget (bytes of element values kept for past steps).
+    const engine::Timeline &timeline() const { return m_timeline; }
 
     /// One console line; `stepFinished` follows for each statement it
     /// completes, then `lineFinished` (Incomplete while a block is open).
@@ -42,7 +58,7 @@ public:
     /// A whole script (raw bytes, as in its file) run as `python FILE`
     /// would: `stepFinished` per statement, then `runFinished`.
     void runScript(const QByteArray &source, const QString &filename);
-    /// A fresh namespace and step numbering; `resetFinished` follows.
+    /// A fresh namespace, step numbering and an empty timeline; `resetFinished` follows.
     void reset();
     void interrupt();
     /// Forgets an unfinished block (Ctrl+C at a "..." prompt).
@@ -61,7 +77,14 @@ Q_SIGNALS:
     void lineFinished(const memscope::engine::RunEnd &end);
     void runFinished(const memscope::engine::RunEnd &end);
     void resetFinished();
+    /// The snapshot to show changed: a new live step, or the cursor moved.
     void snapshotAvailable(std::shared_ptr<const memscope::engine::Snapshot> snapshot);
+    /// A step joined the timeline (plots append it; the console marks it).
+    void stepAppended(std::shared_ptr<const memscope::engine::Step> step, int index);
+    /// The cursor is at `index` of `count` steps (live when index == count - 1).
+    void cursorMoved(int index, int count);
+    /// The timeline was emptied (Restart).
+    void timelineCleared();
     void busyChanged(bool busy);
     void completionsAvailable(const QStringList &completions);
     void editFinished(bool ok, const QString &message);
@@ -70,7 +93,7 @@ Q_SIGNALS:
 
 private:
     void setBusy(bool busy);
-    void deliver(const std::shared_ptr<const engine::Snapshot> &snapshot);
+    void append(std::shared_ptr<const engine::Step> step);
     void flushOutput();
     /// Runs `f` on the GUI thread if the session still exists then.
     static void onGui(QPointer<Session> guard, std::function<void(Session &)> f);
@@ -78,7 +101,8 @@ private:
     engine::StepRunner::RunFinished endOnGui(std::function<void(Session &, const engine::RunEnd &)> f);
 
     engine::ScriptBackend *m_backend;
-    std::shared_ptr<const engine::Snapshot> m_snapshot;
+    engine::Timeline m_timeline;
+    std::shared_ptr<const engine::Snapshot> m_snapshot; ///< at the cursor
     bool m_busy = false;
     int m_inFlight = 0;
 
@@ -93,3 +117,4 @@ private:
 Q_DECLARE_METATYPE(memscope::engine::Step)
 Q_DECLARE_METATYPE(memscope::engine::RunEnd)
 Q_DECLARE_METATYPE(std::shared_ptr<const memscope::engine::Snapshot>)
+Q_DECLARE_METATYPE(std::shared_ptr<const memscope::engine::Step>)

@@ -13,6 +13,7 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace py = pybind11;
@@ -86,6 +87,29 @@ const MemoryFact *findFact(const Snapshot *snapshot, std::uint64_t objectId)
                 return &f;
     return nullptr;
 }
+// The Python line an edit equals, to echo and replay: `t[0, 2] = 5  # edited
+// in the grid`. Values Python spells differently from what was typed are
+// written its way (`nan` is float('nan')).
+std::string editStatement(const MemoryFact &f, std::int64_t flatIndex, const std::string &typed)
+{
+    const std::vector<std::int64_t> index = Layout {f.dtype, 0, f.shape, f.strides}.unravel(flatIndex);
+    std::string subscript;
+    for (std::size_t d = 0; d < index.size(); ++d)
+        subscript += (d ? ", " : "") + std::to_string(index[d]);
+    if (index.empty())
+        subscript = "()";
+    std::string value = typed;
+    std::string lower;
+    for (char c : typed)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char *special : {"nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"})
+        if (lower == special)
+            value = "float('" + lower + "')";
+    if (lower == "true" || lower == "false")
+        value = lower == "true" ? "True" : "False";
+    return f.label() + "[" + subscript + "] = " + value + "  # edited in the grid";
+}
+
 } // namespace
 
 void PythonBackend::writeElement(std::uint64_t objectId, std::int64_t flatIndex, std::string text, bool force,
@@ -106,8 +130,7 @@ void PythonBackend::writeElement(std::uint64_t objectId, std::int64_t flatIndex,
             try {
                 if (!fact)
                     throw Error(ErrorCode::InvalidArgument, "that object is no longer in the namespace");
-                const std::string code = "edit " + fact->label() +
-                    shapeText(Layout {fact->dtype, 0, fact->shape, fact->strides}.unravel(flatIndex)) + " = " + text;
+                const std::string code = editStatement(*fact, flatIndex, text);
                 writeFactElement(*fact, flatIndex, text, force);
                 step = std::make_shared<Step>();
                 step->code = code;

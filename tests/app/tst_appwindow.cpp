@@ -3,6 +3,7 @@
 // the console, then what the models and the canvas scene hold.
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QGraphicsItem>
@@ -32,6 +33,7 @@
 #include "ui/models/objectsmodel.h"
 #include "ui/plots/trafficplot.h"
 #include "ui/session.h"
+#include "ui/timeline/scrubber.h"
 #endif
 
 using namespace memscope;
@@ -523,6 +525,81 @@ private Q_SLOTS:
         QVERIFY(content.count("<path") + content.count("<text") > 50); // cells, arrows and their labels
         QVERIFY(!m_window->exportCanvas(QStringLiteral("/nonexistent/dir/c.png"), &error));
         QVERIFY(error.contains(QStringLiteral("/nonexistent/dir/c.png")));
+    }
+
+    // Every step is kept; the cursor moves every panel to it; the past is
+    // read-only; an edit is a step with its Python line; Restart empties it.
+    void timelineFollowsTheCursor()
+    {
+        QSignalSpy reset(m_window->session(), &ui::Session::resetFinished);
+        QVERIFY(m_window->restartPython(false));
+        QTRY_COMPARE(reset.count(), 1);
+        QTRY_VERIFY(m_window->console()->isIdle());
+        QCOMPARE(m_window->session()->stepCount(), 0);
+        QCOMPARE(m_window->plots()->stepCount(), 0);
+        type("import numpy as np");
+        type("x = np.zeros(3)");
+        type("y = x.copy()");
+        type("x[1] = 5");
+        ui::Session *session = m_window->session();
+        QCOMPARE(session->stepCount(), 4);
+        QCOMPARE(session->cursor(), 3);
+        QCOMPARE(m_window->plots()->stepCount(), 4);
+
+        session->setCursor(1); // after `x = np.zeros(3)`
+        QCOMPARE(session->snapshot()->statement, std::string("x = np.zeros(3)"));
+        QCOMPARE(m_window->objectsModel()->rowCount(), 1);
+        QCOMPARE(m_window->scene()->itemsOfKind(Kind::Variable).size(), 1);
+        QVERIFY(m_window->scrubber()->caption().startsWith(QStringLiteral("Step 2 of 4 · x = np.zeros(3)")));
+        QCOMPARE(m_window->plots()->cursorStep(), session->snapshot()->step);
+        QVERIFY(!m_window->console()->extraSelections().isEmpty()); // the input that made it is marked
+        ui::ElementsModel *model = m_window->elementEditor()->model();
+        QCOMPARE(model->index(1, 0).data().toString(), QStringLiteral("0.0")); // the value then, not 5
+        QVERIFY(!(model->flags(model->index(1, 0)) & Qt::ItemIsEditable));
+        QVERIFY(!m_window->elementEditor()->isLive());
+        // Editing the past is refused, and says why.
+        model->setData(model->index(0, 0), QStringLiteral("9"));
+        QVERIFY2(m_window->elementEditor()->message().contains(QStringLiteral("showing step 2 of 4")),
+                 qPrintable(m_window->elementEditor()->message()));
+        QSignalSpy edits(session, &ui::Session::editFinished);
+        session->writeElement(session->snapshot()->facts[0].objectId, 0, QStringLiteral("9"), false);
+        QCOMPARE(edits.count(), 1);
+        QCOMPARE(edits.at(0).at(0).toBool(), false);
+        QCOMPARE(session->stepCount(), 4);
+
+        // Back and forward, as the toolbar and Alt+Left / Alt+Right do.
+        const QList<QAction *> nav = m_window->scrubber()->navigationActions();
+        nav[1]->trigger(); // forward
+        QCOMPARE(session->cursor(), 2);
+        QCOMPARE(m_window->objectsModel()->rowCount(), 2);
+        nav[0]->trigger(); // back
+        QCOMPARE(session->cursor(), 1);
+        // Typing in the console goes back to the live step.
+        QTest::keyClick(m_window->console(), Qt::Key_P);
+        QCOMPARE(session->cursor(), 3);
+        QVERIFY(m_window->elementEditor()->isLive());
+        QVERIFY(m_window->console()->extraSelections().isEmpty());
+        m_window->console()->setInputText(QString());
+
+        // An edit is a step, echoed as the Python line it equals.
+        const auto live = session->snapshot();
+        m_window->selectObject(live->facts[std::size_t(live->indexOf("x"))].objectId);
+        model->setData(model->index(2, 0), QStringLiteral("7"));
+        QTRY_COMPARE(session->stepCount(), 5);
+        QCOMPARE(session->stepAt(4)->code, std::string("x[2] = 7  # edited in the grid"));
+        QVERIFY(m_window->console()->toPlainText().contains(QStringLiteral(">>> x[2] = 7  # edited in the grid")));
+        QCOMPARE(model->index(2, 0).data().toString(), QStringLiteral("7.0"));
+        model->setData(model->index(0, 0), QStringLiteral("nan"));
+        QTRY_COMPARE(session->stepCount(), 6);
+        QCOMPARE(session->stepAt(5)->code, std::string("x[0] = float('nan')  # edited in the grid"));
+
+        // Restart: an empty namespace and an empty timeline.
+        QVERIFY(m_window->restartPython(false));
+        QTRY_COMPARE(reset.count(), 2);
+        QCOMPARE(session->stepCount(), 0);
+        QCOMPARE(m_window->plots()->stepCount(), 0);
+        QCOMPARE(m_window->objectsModel()->rowCount(), 0);
+        QVERIFY(m_window->scrubber()->caption().startsWith(QStringLiteral("No steps yet")));
     }
 
 private:

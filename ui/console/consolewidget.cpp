@@ -77,6 +77,14 @@ ConsoleWidget::ConsoleWidget(Session *session, Theme *theme, QWidget *parent)
         connect(m_session, &Session::runFinished, this, &ConsoleWidget::onRunFinished);
         connect(m_session, &Session::busyChanged, this, &ConsoleWidget::setRunning);
         connect(m_session, &Session::completionsAvailable, this, &ConsoleWidget::showCompletions);
+        connect(m_session, &Session::stepAppended, this, &ConsoleWidget::onStepAppended);
+        connect(m_session, &Session::cursorMoved, this, &ConsoleWidget::markStep);
+        connect(m_session, &Session::resetFinished, this, [this] {
+            QTextCharFormat note;
+            if (m_theme)
+                note.setForeground(m_theme->colors().mutedText);
+            insertBeforePrompt(tr("# Python restarted: an empty namespace and an empty timeline\n"), note);
+        });
     }
     if (m_theme)
         connect(m_theme, &Theme::changed, this, &ConsoleWidget::restyle);
@@ -124,6 +132,14 @@ void ConsoleWidget::submitInput(const QString &line)
 
 void ConsoleWidget::appendOutput(Session::Stream stream, const QString &text)
 {
+    QTextCharFormat f;
+    if (stream == Session::Stream::Stderr && m_theme)
+        f.setForeground(m_theme->colors().error);
+    insertBeforePrompt(abridged(text), f);
+}
+
+int ConsoleWidget::insertBeforePrompt(const QString &text, const QTextCharFormat &format)
+{
     // Output goes before the prompt (threads may print while the user types).
     QTextCursor c(document());
     const bool promptVisible = m_promptShown;
@@ -135,16 +151,57 @@ void ConsoleWidget::appendOutput(Session::Stream stream, const QString &text)
     } else {
         c.movePosition(QTextCursor::End);
     }
-    QTextCharFormat f;
-    if (stream == Session::Stream::Stderr && m_theme)
-        f.setForeground(m_theme->colors().error);
-    c.insertText(abridged(text), f);
+    const int start = c.position();
+    c.insertText(text, format);
     if (promptVisible) {
         m_promptShown = false;
         showPrompt();
         setInputText(input);
     }
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    return start;
+}
+
+void ConsoleWidget::onStepAppended(const std::shared_ptr<const engine::Step> &step, int index)
+{
+    if (step->filename == "<edit>") {
+        // An edit in the grid is echoed as the Python line it equals, so a
+        // demo can be replayed from its transcript.
+        QTextCharFormat f;
+        if (m_theme)
+            f.setForeground(m_theme->colors().mutedText);
+        QTextCursor c(document());
+        c.movePosition(QTextCursor::End);
+        const bool atLineStart = c.atBlockStart() || m_promptShown;
+        const int at = insertBeforePrompt((atLineStart ? QString() : QStringLiteral("\n")) + kPrompt +
+                                              QString::fromStdString(step->code) + QLatin1Char('\n'),
+                                          f);
+        QTextBlock block = document()->findBlock(at + (atLineStart ? 0 : 1));
+        block.setUserState(index + 1);
+        return;
+    }
+    if (m_sourceBlock.isValid() && m_sourceBlock.userState() <= 0)
+        m_sourceBlock.setUserState(index + 1);
+}
+
+void ConsoleWidget::markStep(int index, int count)
+{
+    QList<QTextEdit::ExtraSelection> marks;
+    if (index >= 0 && index < count - 1) {
+        // The input whose first step is the latest one at or before `index`.
+        for (QTextBlock b = document()->lastBlock(); b.isValid(); b = b.previous()) {
+            if (b.userState() <= 0 || b.userState() > index + 1)
+                continue;
+            QTextEdit::ExtraSelection mark;
+            mark.cursor = QTextCursor(b);
+            mark.format.setBackground(m_theme ? m_theme->colors().changed : QColor(0xfd, 0xe6, 0x8a));
+            mark.format.setProperty(QTextFormat::FullWidthSelection, true);
+            marks << mark;
+            verticalScrollBar()->setValue(std::max(0, b.firstLineNumber() - 2));
+            break;
+        }
+    }
+    setExtraSelections(marks);
 }
 
 void ConsoleWidget::showPrompt()
@@ -180,8 +237,12 @@ void ConsoleWidget::submit()
     c.setPosition(m_inputStart);
     c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
     c.insertText(line + QLatin1Char('\n'), QTextCharFormat());
+    if (!m_continuation) // a block's steps belong to its first line
+        m_sourceBlock = document()->findBlock(m_promptStart);
     m_promptShown = false;
-    if (!line.trimmed().isEmpty() && (m_history.isEmpty() || m_history.last() != line)) {
+    constexpr qsizetype kMaxHistoryLine = 64 * 1024; // a pasted document is no history entry
+    if (!line.trimmed().isEmpty() && line.size() <= kMaxHistoryLine &&
+        (m_history.isEmpty() || m_history.last() != line)) {
         m_history << line;
         while (m_history.size() > kHistoryLimit)
             m_history.removeFirst();
@@ -194,7 +255,22 @@ void ConsoleWidget::submit()
 
 void ConsoleWidget::saveHistory() const
 {
-    QSettings().setValue(QStringLiteral("console/history"), m_history);
+    // Bounded in bytes too: one pasted 2 MB line must not make the settings
+    // file megabytes long and rewritten after every statement. The newest
+    // lines are kept; a single line over kMaxSavedLine is not saved at all.
+    constexpr qsizetype kMaxSavedLine = 4096;
+    constexpr qsizetype kMaxSavedBytes = 256 * 1024;
+    QStringList saved;
+    qsizetype bytes = 0;
+    for (auto it = m_history.crbegin(); it != m_history.crend(); ++it) {
+        if (it->size() > kMaxSavedLine)
+            continue;
+        bytes += it->size();
+        if (bytes > kMaxSavedBytes)
+            break;
+        saved.prepend(*it);
+    }
+    QSettings().setValue(QStringLiteral("console/history"), saved);
 }
 
 void ConsoleWidget::onLineFinished(const engine::RunEnd &end)
@@ -219,6 +295,7 @@ bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
     if (m_theme)
         note.setForeground(m_theme->colors().mutedText);
     c.insertText(tr("# run %1").arg(path) + QLatin1Char('\n'), note);
+    m_sourceBlock = document()->findBlock(m_promptStart);
     m_promptShown = false;
     m_session->runScript(source, path);
     return true;
@@ -364,6 +441,9 @@ bool ConsoleWidget::eventFilter(QObject *watched, QEvent *event)
 void ConsoleWidget::keyPressEvent(QKeyEvent *event)
 {
     const bool ctrl = event->modifiers() & Qt::ControlModifier;
+    // Typing is for the live step: the timeline goes back there.
+    if (m_session && !m_session->isLive() && !ctrl && !event->text().isEmpty() && event->text().at(0).isPrint())
+        m_session->goLive();
     if (m_completions->isVisible()) {
         if (event->key() == Qt::Key_Escape) {
             m_completions->hide();

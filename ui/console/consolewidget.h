@@ -5,6 +5,7 @@
 
 #include <QPlainTextEdit>
 #include <QStringList>
+#include <QTextBlock>
 
 class QLabel;
 class QLineEdit;
@@ -46,6 +47,12 @@ protected:
 
 private:
     void appendOutput(Session::Stream stream, const QString &text);
+    /// Inserts `text` before the prompt (keeping what is typed); returns the
+    /// position where it starts.
+    int insertBeforePrompt(const QString &text, const QTextCharFormat &format);
+    void onStepAppended(const std::shared_ptr<const engine::Step> &step, int index);
+    /// Marks the input that made the step shown, when it is not the live one.
+    void markStep(int index, int count);
     void onLineFinished(const engine::RunEnd &end);
     void onRunFinished(const engine::RunEnd &end);
     void showPrompt();
@@ -76,6 +83,9 @@ private:
     QLineEdit *m_search;
     int m_searchFrom = 0;
     QListWidget *m_completions;
+    /// The block of the input being run: its first step's index is stored as
+    /// the block's user state (index + 1), so the timeline's cursor can find it.
+    QTextBlock m_sourceBlock;
 };
 
 } // namespace memscope::ui

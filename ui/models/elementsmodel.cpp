@@ -18,9 +18,10 @@ const MemoryFact *ElementsModel::fact() const
     return m_factIndex >= 0 ? &m_snapshot->facts[static_cast<std::size_t>(m_factIndex)] : nullptr;
 }
 
-void ElementsModel::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::uint64_t objectId)
+void ElementsModel::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::uint64_t objectId, bool live)
 {
     beginResetModel();
+    m_live = live;
     const bool sameObject = objectId == m_objectId;
     m_windows.clear(); // values may have changed with the step
     m_requested.clear();
@@ -134,6 +135,12 @@ QVariant ElementsModel::data(const QModelIndex &index, int role) const
     const std::byte *bytes = nullptr;
     if (f.valuesCaptured && (static_cast<std::size_t>(flat) + 1) * item <= f.values.size()) {
         bytes = f.values.data() + static_cast<std::size_t>(flat) * item;
+    } else if (!m_live) {
+        // Memory holds the live step's values, not this step's.
+        return role == Qt::ToolTipRole
+            ? QVariant(tr("values of this object were not kept for this step "
+                          "(only objects up to 1 MiB keep theirs, within the history budget)"))
+            : QVariant(QStringLiteral("—"));
     } else {
         // A large object: its values come in windows, fetched when first shown.
         const qint64 first = flat / kWindow * kWindow;
@@ -176,7 +183,7 @@ Qt::ItemFlags ElementsModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid() || !checkIndex(index))
         return Qt::NoItemFlags;
-    return Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable;
+    return Qt::ItemIsSelectable | Qt::ItemIsEnabled | (m_live ? Qt::ItemIsEditable : Qt::NoItemFlags);
 }
 
 QVariant ElementsModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -28,8 +28,13 @@ public:
 
     explicit ElementsModel(QObject *parent = nullptr);
 
-    void setSnapshot(std::shared_ptr<const engine::Snapshot> snapshot, std::uint64_t objectId);
+    /// `live`: the snapshot is the live step's, so memory holds its values
+    /// (large objects are read in windows, cells are editable). A past step
+    /// shows only the values its snapshot kept, and nothing is editable.
+    void setSnapshot(std::shared_ptr<const engine::Snapshot> snapshot, std::uint64_t objectId, bool live = true);
+    bool isLive() const { return m_live; }
     std::uint64_t objectId() const { return m_objectId; }
+    const std::shared_ptr<const engine::Snapshot> &snapshot() const { return m_snapshot; }
     const engine::MemoryFact *fact() const;
     /// Indices of the leading dimensions (all but the last two).
     void setLeadingIndex(std::vector<std::int64_t> index);
@@ -72,6 +77,7 @@ private:
     std::shared_ptr<const engine::Snapshot> m_snapshot;
     std::uint64_t m_objectId = 0;
     int m_factIndex = -1;
+    bool m_live = true;
     std::vector<std::int64_t> m_leading;
     qint64 m_rowOffset = 0;
     qint64 m_columnOffset = 0;

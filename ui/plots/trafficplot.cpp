@@ -7,6 +7,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <set>
 
 using namespace memscope::engine;
@@ -70,7 +71,56 @@ void TrafficPlot::addStep(const Snapshot &s)
             step.memory[QString::fromStdString(f.device.toString())]; // the device appears even at 0 bytes
     for (const BufferInfo &b : s.buffers)
         step.memory[QString::fromStdString(b.device.toString())] += b.hi - b.lo;
+    addToBins(step);
     m_steps.push_back(std::move(step));
+    replot();
+}
+
+void TrafficPlot::addToBins(const Step &step)
+{
+    if (m_bins.empty() || m_bins.back().last - m_bins.back().first + 1 >= m_stepsPerBin)
+        m_bins.push_back({step.number, step.number, {}, {}});
+    Bin &bin = m_bins.back();
+    bin.last = step.number;
+    for (std::size_t d = 0; d < 4; ++d)
+        bin.traffic[d] += step.traffic[d];
+    for (const auto &[device, bytes] : step.memory)
+        bin.memory[device] = std::max(bin.memory[device], bytes);
+    if (static_cast<int>(m_bins.size()) <= kMaxPoints)
+        return;
+    // Full: pairs merge, and each bin holds twice the steps from now on.
+    std::vector<Bin> merged;
+    merged.reserve(m_bins.size() / 2 + 1);
+    for (std::size_t i = 0; i < m_bins.size(); i += 2) {
+        Bin b = m_bins[i];
+        if (i + 1 < m_bins.size()) {
+            const Bin &next = m_bins[i + 1];
+            b.last = next.last;
+            for (std::size_t d = 0; d < 4; ++d)
+                b.traffic[d] += next.traffic[d];
+            for (const auto &[device, bytes] : next.memory)
+                b.memory[device] = std::max(b.memory[device], bytes);
+        }
+        merged.push_back(std::move(b));
+    }
+    m_bins.swap(merged);
+    m_stepsPerBin *= 2;
+}
+
+void TrafficPlot::clear()
+{
+    m_steps.clear();
+    m_bins.clear();
+    m_stepsPerBin = 1;
+    m_cursorStep = 0;
+    replot();
+}
+
+void TrafficPlot::setCursorStep(int step)
+{
+    if (step == m_cursorStep)
+        return;
+    m_cursorStep = step;
     replot();
 }
 
@@ -96,29 +146,32 @@ void TrafficPlot::replot()
 {
     m_traffic->clearPlottables();
     m_memory->clearPlottables();
+    m_traffic->clearItems();
+    m_memory->clearItems();
     styleAxes(m_traffic, m_colors, tr("bytes copied"));
     styleAxes(m_memory, m_colors, tr("bytes in use"));
+    // A bin is drawn at its centre, as wide as its steps.
     QVector<double> x;
-    for (const Step &s : m_steps)
-        x << s.number;
+    for (const Bin &b : m_bins)
+        x << (b.first + b.last) / 2.0;
     QCPBars *below = nullptr;
     for (std::size_t d = 0; d < 4; ++d) {
         auto *bars = new QCPBars(m_traffic->xAxis, m_traffic->yAxis);
         bars->setName(QString::fromLatin1(directionName(kDirections[d]).data()));
         bars->setPen(Qt::NoPen);
         bars->setBrush(kDirectionColors[d]);
-        bars->setWidth(0.7);
+        bars->setWidth(0.7 * m_stepsPerBin);
         QVector<double> y;
-        for (const Step &s : m_steps)
-            y << static_cast<double>(s.traffic[d]);
+        for (const Bin &b : m_bins)
+            y << static_cast<double>(b.traffic[d]);
         bars->setData(x, y, true);
         if (below)
             bars->moveAbove(below);
         below = bars;
     }
     std::set<QString> devices;
-    for (const Step &s : m_steps)
-        for (const auto &[device, bytes] : s.memory)
+    for (const Bin &b : m_bins)
+        for (const auto &[device, bytes] : b.memory)
             devices.insert(device);
     int k = 0;
     for (const QString &device : devices) {
@@ -126,21 +179,29 @@ void TrafficPlot::replot()
         g->setName(device);
         g->setPen(QPen(m_colors.groupColor(k++ * 3), 2));
         g->setLineStyle(QCPGraph::lsStepLeft);
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        if (m_stepsPerBin == 1)
+            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
         QVector<double> y;
-        for (const Step &s : m_steps) {
-            const auto it = s.memory.find(device);
-            y << static_cast<double>(it == s.memory.end() ? 0 : it->second);
+        for (const Bin &b : m_bins) {
+            const auto it = b.memory.find(device);
+            y << static_cast<double>(it == b.memory.end() ? 0 : it->second);
         }
         g->setData(x, y, true);
     }
     for (QCustomPlot *plot : {m_traffic, m_memory}) {
         plot->rescaleAxes();
-        plot->xAxis->setRange(m_steps.empty() ? 0 : m_steps.front().number - 1,
-                              m_steps.empty() ? 10 : m_steps.back().number + 1);
+        plot->xAxis->setRange(m_bins.empty() ? 0 : m_bins.front().first - 1,
+                              m_bins.empty() ? 10 : m_bins.back().last + 1);
         plot->yAxis->setRangeLower(0);
-        if (plot->yAxis->range().upper < 8)
-            plot->yAxis->setRangeUpper(8);
+        // Headroom, so the top point's marker is not cut.
+        plot->yAxis->setRangeUpper(std::max(8.0, plot->yAxis->range().upper * 1.1));
+        if (m_cursorStep > 0 && !m_bins.empty() && m_cursorStep < m_bins.back().last) {
+            // The step the panels show, when it is not the live one.
+            auto *line = new QCPItemStraightLine(plot);
+            line->setPen(QPen(m_colors.prompt, 2, Qt::DashLine));
+            line->point1->setCoords(m_cursorStep, 0);
+            line->point2->setCoords(m_cursorStep, 1);
+        }
         plot->replot(QCustomPlot::rpQueuedReplot); // coalesced: one repaint per event-loop pass
     }
 }
@@ -148,15 +209,16 @@ void TrafficPlot::replot()
 void TrafficPlot::showTip(QCustomPlot *plot, QMouseEvent *event)
 {
     const double stepAt = plot->xAxis->pixelToCoord(event->pos().x());
-    const Step *best = nullptr;
-    for (const Step &s : m_steps)
-        if (!best || std::abs(s.number - stepAt) < std::abs(best->number - stepAt))
-            best = &s;
-    if (!best || std::abs(best->number - stepAt) > 0.5) {
+    const auto found = std::find_if(m_bins.begin(), m_bins.end(),
+                                    [&](const Bin &b) { return stepAt >= b.first - 0.5 && stepAt < b.last + 0.5; });
+    if (found == m_bins.end()) {
         QToolTip::hideText();
         return;
     }
-    QStringList lines {tr("step %1").arg(best->number)};
+    const Bin *best = &*found;
+    QStringList lines {best->first == best->last
+                           ? tr("step %1").arg(best->first)
+                           : tr("steps %1–%2 (memory: the peak)").arg(best->first).arg(best->last)};
     if (plot == m_traffic) {
         for (std::size_t d = 0; d < 4; ++d)
             if (best->traffic[d])

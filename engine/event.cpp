@@ -35,11 +35,15 @@ void EventLog::record(Event event)
     for (const Transfer &t : event.transfers)
         m_totals[static_cast<std::size_t>(t.direction)] += t.bytes;
     m_events.push_back(std::move(event));
+    ++m_recorded;
+    if (m_events.size() > kKeptEvents)
+        m_events.pop_front();
 }
 
 void EventLog::clear()
 {
     m_events.clear();
+    m_recorded = 0;
     m_totals = {};
 }
 

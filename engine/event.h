@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,17 +44,26 @@ struct Event
     std::uint64_t bytesMoved() const;
 };
 
-/// Append-only record of events, with totals per direction for the traffic plot.
+/// Record of events, with totals per direction (each step's engine traffic is
+/// the difference of totals). Totals count every event ever recorded; the
+/// events themselves are kept for the last kKeptEvents only, so a loop of
+/// 10^6 `.copy()` calls costs no memory beyond them.
 class EventLog
 {
 public:
+    static constexpr std::size_t kKeptEvents = 4096;
+
     void record(Event event);
-    const std::vector<Event> &events() const { return m_events; }
+    /// The most recent events, oldest first.
+    const std::deque<Event> &events() const { return m_events; }
+    /// Events recorded in all, including those no longer kept.
+    std::uint64_t recordedCount() const { return m_recorded; }
     std::uint64_t totalBytes(Direction d) const { return m_totals[static_cast<std::size_t>(d)]; }
     void clear();
 
 private:
-    std::vector<Event> m_events;
+    std::deque<Event> m_events;
+    std::uint64_t m_recorded = 0;
     std::array<std::uint64_t, 4> m_totals {};
 };
 

@@ -6,6 +6,8 @@
 //      snapshot (alias groups, relations, change detection);
 //   2. GUI side: models, canvas scene, element grid, plots updated and the
 //      whole window repainted (synchronously, offscreen).
+// Then the timeline: one step back with every panel repainted, and the
+// slider dragged across 1,000 steps.
 // Then a namespace holding a 200-parameter nn.Module (a stack of 100
 // nn.Linear): its scan through attributes (goal: under 20 ms).
 // Usage: QT_QPA_PLATFORM=offscreen bench_ui [repeats, default 31]
@@ -16,8 +18,11 @@
 #include "ui/canvas/memoryscene.h"
 #include "ui/mainwindow.h"
 #include "ui/session.h"
+#include "ui/timeline/scrubber.h"
 
 #include <QApplication>
+#include <QEventLoop>
+#include <QSlider>
 
 #include <algorithm>
 #include <chrono>
@@ -95,6 +100,44 @@ int main(int argc, char **argv)
     std::printf("interpreter: statement + namespace scan + snapshot   median %.2f ms\n", median(interp));
     std::printf("gui: models + canvas + grid + plots + full repaint   median %.2f ms\n", median(gui));
     std::printf("statement end to every panel repainted (both)        median %.2f ms (goal < 16 ms)\n", median(total));
+    // The timeline: 1,000 steps through the window's session, then the cursor
+    // moved one step (every panel repainted), and the slider dragged across
+    // all of them (each position shown and repainted).
+    {
+        ui::Session *session = window.session();
+        const auto typeInWindow = [&](const std::string &code) {
+            QEventLoop loop;
+            const auto c = QObject::connect(session, &ui::Session::lineFinished, &loop, &QEventLoop::quit);
+            session->submitLine(QString::fromStdString(code));
+            loop.exec();
+            QObject::disconnect(c);
+        };
+        while (session->stepCount() < 1000)
+            typeInWindow("x0[0, 0] = " + std::to_string(session->stepCount()));
+        std::vector<double> oneStep;
+        for (int k = 0; k < repeats; ++k) {
+            const auto t0 = Clock::now();
+            session->setCursor(session->cursor() - 1); // Alt+Left
+            window.repaint();
+            oneStep.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        }
+        QSlider *slider = window.scrubber()->slider();
+        const auto t0 = Clock::now();
+        int shown = 0;
+        for (int v = slider->maximum(); v >= 0; v -= 1) {
+            slider->setValue(v); // as a drag does: the panels follow once per event-loop pass
+            QCoreApplication::processEvents();
+            window.repaint();
+            shown += session->cursor() == v;
+        }
+        const double dragMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        std::printf("timeline of %d steps, %zu objects: cursor moved one step, every panel repainted: median %.2f ms "
+                    "(goal < 16 ms)\n",
+                    session->stepCount(), session->snapshot()->facts.size(), median(oneStep));
+        std::printf("  slider dragged across all %d steps: %.0f ms, %.2f ms per position (%d shown)\n",
+                    session->stepCount(), dragMs, dragMs / session->stepCount(), shown);
+        session->goLive();
+    }
     // A 10^8-element array opens in the element grid at once (values are
     // read in windows of the visible rows).
     {

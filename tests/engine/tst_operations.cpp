@@ -176,6 +176,13 @@ private Q_SLOTS:
         QCOMPARE(m_log.totalBytes(Direction::D2H), std::uint64_t(0));
         m_log.clear();
         QCOMPARE(m_log.totalBytes(Direction::H2D), std::uint64_t(0));
+        // A long loop keeps the totals exact and only the latest events.
+        const std::size_t n = EventLog::kKeptEvents * 3;
+        for (std::size_t i = 0; i < n; ++i)
+            (void)copy(*m_rt, a, &m_log);
+        QCOMPARE(m_log.events().size(), EventLog::kKeptEvents);
+        QCOMPARE(m_log.recordedCount(), std::uint64_t(n));
+        QCOMPARE(m_log.totalBytes(Direction::H2H), std::uint64_t(100 * n));
     }
 
     void outOfMemoryIsAnError()

@@ -602,6 +602,24 @@ private Q_SLOTS:
         QVERIFY(m_window->scrubber()->caption().startsWith(QStringLiteral("No steps yet")));
     }
 
+    // Scrollback is bounded in characters as well as in lines: the oldest
+    // lines go, the prompt and what is typed stay.
+    void scrollbackIsBoundedInCharacters()
+    {
+        ui::ConsoleWidget *console = m_window->console();
+        console->setScrollbackLimit(200'000);
+        for (int i = 0; i < 5; ++i)
+            type(QStringLiteral("print('%1' * 60000)").arg(QChar(u'a' + i)));
+        const QString text = console->toPlainText();
+        QVERIFY2(text.size() <= 200'000, qPrintable(QString::number(text.size())));
+        QVERIFY(!text.contains(QStringLiteral("aaaa"))); // the oldest went
+        QVERIFY(text.contains(QString(60000, QLatin1Char('e'))));
+        type("print('still', 'here')");
+        QVERIFY(console->toPlainText().contains(QStringLiteral("still here")));
+        QVERIFY(console->toPlainText().endsWith(QStringLiteral(">>> ")));
+        console->setScrollbackLimit(ui::ConsoleWidget::kMaxScrollbackChars);
+    }
+
 private:
     /// Selects the object named `name` of the latest snapshot; its grid.
     ui::ElementsModel *selectInEditor(const char *name)

@@ -140,6 +140,7 @@ void ConsoleWidget::appendOutput(Session::Stream stream, const QString &text)
 
 int ConsoleWidget::insertBeforePrompt(const QString &text, const QTextCharFormat &format)
 {
+    trimScrollback(text.size());
     // Output goes before the prompt (threads may print while the user types).
     QTextCursor c(document());
     const bool promptVisible = m_promptShown;
@@ -160,6 +161,29 @@ int ConsoleWidget::insertBeforePrompt(const QString &text, const QTextCharFormat
     }
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
     return start;
+}
+
+void ConsoleWidget::trimScrollback(qsizetype incoming)
+{
+    // Bounded in characters as well as in blocks (setMaximumBlockCount): 20,000
+    // lines of 256 KiB each would be gigabytes. The oldest lines go first.
+    const qsizetype excess = document()->characterCount() + incoming - m_scrollbackLimit;
+    if (excess <= 0)
+        return;
+    const int keepFrom = m_promptShown ? m_promptStart : document()->characterCount() - 1;
+    // Whole lines only: the first line still needed starts after `excess`.
+    QTextBlock first = document()->findBlock(static_cast<int>(std::min<qsizetype>(excess, keepFrom)));
+    if (first.isValid() && first.position() < excess)
+        first = first.next();
+    const int removed = first.isValid() ? first.position() : keepFrom;
+    if (removed <= 0 || removed > keepFrom)
+        return;
+    QTextCursor c(document());
+    c.setPosition(0);
+    c.setPosition(removed, QTextCursor::KeepAnchor);
+    c.removeSelectedText();
+    m_promptStart -= removed;
+    m_inputStart -= removed;
 }
 
 void ConsoleWidget::onStepAppended(const std::shared_ptr<const engine::Step> &step, int index)

@@ -38,6 +38,9 @@ public:
     bool isIdle() const { return !m_running && m_promptShown && m_pendingLines.isEmpty(); }
     /// Output longer than this is shown abridged (head and tail).
     static constexpr qsizetype kMaxChunk = 256 * 1024;
+    /// Scrollback kept by default, in characters (the oldest lines go first).
+    static constexpr qsizetype kMaxScrollbackChars = 8 * 1024 * 1024;
+    void setScrollbackLimit(qsizetype characters) { m_scrollbackLimit = characters; }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -50,6 +53,7 @@ private:
     /// Inserts `text` before the prompt (keeping what is typed); returns the
     /// position where it starts.
     int insertBeforePrompt(const QString &text, const QTextCharFormat &format);
+    void trimScrollback(qsizetype incoming);
     void onStepAppended(const std::shared_ptr<const engine::Step> &step, int index);
     /// Marks the input that made the step shown, when it is not the live one.
     void markStep(int index, int count);
@@ -86,6 +90,7 @@ private:
     /// The block of the input being run: its first step's index is stored as
     /// the block's user state (index + 1), so the timeline's cursor can find it.
     QTextBlock m_sourceBlock;
+    qsizetype m_scrollbackLimit = kMaxScrollbackChars;
 };
 
 } // namespace memscope::ui

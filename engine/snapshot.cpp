@@ -10,26 +10,26 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <unordered_map>
 
 namespace memscope::engine {
 
 namespace {
 
-// Values equal after casting each element of `a` to `b`'s dtype (NumPy's
+// Values equal after casting each of `n` elements of `a` to `tb` (NumPy's
 // astype), NaN equal to NaN: a converted copy of an array with NaNs is still a copy.
-bool valuesEqualAfterCast(const MemoryFact &a, const MemoryFact &b)
+bool valuesEqualAfterCast(DType ta, const std::byte *a, DType tb, const std::byte *b, std::size_t n)
 {
-    const auto n = static_cast<std::size_t>(a.numel());
-    const auto ia = static_cast<std::size_t>(a.itemSize());
-    const auto ib = static_cast<std::size_t>(b.itemSize());
+    const auto ia = itemSize(ta);
+    const auto ib = itemSize(tb);
     std::byte cast[16];
     for (std::size_t i = 0; i < n; ++i) {
-        storeScalar(b.dtype, loadScalar(a.dtype, a.values.data() + i * ia), cast);
-        const std::byte *other = b.values.data() + i * ib;
+        storeScalar(tb, loadScalar(ta, a + i * ia), cast);
+        const std::byte *other = b + i * ib;
         if (std::memcmp(cast, other, ib) == 0)
             continue;
-        const Scalar x = loadScalar(b.dtype, cast);
-        const Scalar y = loadScalar(b.dtype, other);
+        const Scalar x = loadScalar(tb, cast);
+        const Scalar y = loadScalar(tb, other);
         if (!scalarEquals(x, y)) {
             const auto *dx = std::get_if<double>(&x);
             const auto *dy = std::get_if<double>(&y);
@@ -49,7 +49,8 @@ std::optional<bool> recordedValuesEqual(const MemoryFact &a, const MemoryFact &b
     if (a.dtype == b.dtype && a.valueHashed && b.valueHashed)
         return a.valueHash == b.valueHash;
     if (a.valuesCaptured && b.valuesCaptured)
-        return valuesEqualAfterCast(a, b);
+        return valuesEqualAfterCast(a.dtype, a.values.data(), b.dtype, b.values.data(),
+                                    static_cast<std::size_t>(a.numel()));
     return std::nullopt;
 }
 
@@ -95,14 +96,8 @@ std::optional<bool> liveValuesEqual(const MemoryFact &a, const MemoryFact &b, st
                 return false;
             continue;
         }
-        MemoryFact pa = a, pb = b; // the chunk as packed 1-D values, for the cast comparison
-        pa.shape = pb.shape = {count};
-        pa.values = std::move(ca);
-        pb.values = std::move(cb);
-        if (!valuesEqualAfterCast(pa, pb))
+        if (!valuesEqualAfterCast(a.dtype, ca.data(), b.dtype, cb.data(), static_cast<std::size_t>(count)))
             return false;
-        ca = std::move(pa.values);
-        cb = std::move(pb.values);
     }
     return true;
 }
@@ -277,8 +272,34 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
 
     linkProvenance(*s, step);
     groupBuffers(*s);
+    shareUnchangedValues(*s);
     m_latest = s;
     return s;
+}
+
+void SnapshotBuilder::shareUnchangedValues(Snapshot &s) const
+{
+    // An object whose values did not change keeps the previous step's bytes,
+    // so a history of many steps holds one copy of them (the timeline's budget
+    // counts each holder once). Same object, same layout, equal bytes only.
+    if (!m_latest)
+        return;
+    std::unordered_map<std::uint64_t, const MemoryFact *> previous;
+    previous.reserve(m_latest->facts.size());
+    for (const MemoryFact &old : m_latest->facts)
+        if (old.valuesCaptured && !old.values.empty())
+            previous.emplace(old.objectId, &old);
+    for (MemoryFact &f : s.facts) {
+        if (!f.valuesCaptured || f.values.empty())
+            continue;
+        const auto it = previous.find(f.objectId);
+        if (it == previous.end())
+            continue;
+        const MemoryFact &old = *it->second;
+        if (old.dtype == f.dtype && old.shape == f.shape && old.strides == f.strides && old.data == f.data &&
+            old.device == f.device && old.values == f.values)
+            f.values = old.values;
+    }
 }
 
 void SnapshotBuilder::groupBuffers(Snapshot &s)

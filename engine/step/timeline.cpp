@@ -34,6 +34,14 @@ bool holdsValues(const Step &step)
 
 } // namespace
 
+std::uint64_t Timeline::factBytes(const Snapshot &s)
+{
+    std::uint64_t bytes = s.facts.size() * kFactBytes;
+    for (const auto &changed : s.changed)
+        bytes += changed.size() * sizeof(std::int64_t);
+    return bytes;
+}
+
 Timeline::Timeline(std::uint64_t budget)
     : m_budget(budget)
 { }
@@ -56,7 +64,7 @@ void Timeline::clear()
     m_holders.clear();
     m_cursor = 0;
     m_valueBytes = 0;
-    m_factCount = 0;
+    m_factBytes = 0;
     m_evicted = 0;
 }
 
@@ -103,9 +111,9 @@ void Timeline::count(const Step &step, int sign)
 {
     if (!step.snapshot)
         return;
-    const auto &facts = step.snapshot->facts;
-    m_factCount = sign > 0 ? m_factCount + facts.size() : m_factCount - facts.size();
-    for (const MemoryFact &f : facts) {
+    const std::uint64_t fixed = factBytes(*step.snapshot);
+    m_factBytes = sign > 0 ? m_factBytes + fixed : m_factBytes - fixed;
+    for (const MemoryFact &f : step.snapshot->facts) {
         if (f.values.empty())
             continue;
         if (sign > 0) {

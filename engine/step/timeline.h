@@ -21,7 +21,7 @@ namespace memscope::engine {
 ///
 /// Memory: values that did not change between steps share one holder
 /// (ValueBytes, made so by SnapshotBuilder); the timeline counts each distinct
-/// holder once, plus kFactBytes per fact. When the total exceeds the budget,
+/// holder once, plus what the facts keep besides values (factBytes()). When the total exceeds the budget,
 /// the oldest steps are replaced by copies without values (their
 /// Snapshot::valuesDropped is true) until it fits or only the live step keeps
 /// its values; the live step always keeps them. Facts, relations, alias
@@ -41,6 +41,10 @@ public:
     /// A rough size of one fact without its values (names, shape, strides,
     /// origin, relations), counted against the budget.
     static constexpr std::uint64_t kFactBytes = 512;
+    /// What a snapshot keeps besides values, as the budget counts it:
+    /// kFactBytes per fact plus its lists of changed elements (up to 8 MiB a
+    /// fact: a broadcast write lists a million indices, every step).
+    static std::uint64_t factBytes(const Snapshot &s);
 
     explicit Timeline(std::uint64_t budget = kDefaultBudget);
 
@@ -82,8 +86,8 @@ public:
     void setBudget(std::uint64_t bytes);
     /// Bytes of the distinct value holders the steps keep.
     std::uint64_t valueBytes() const { return m_valueBytes; }
-    /// valueBytes() plus kFactBytes per fact of every step: what the budget bounds.
-    std::uint64_t memoryBytes() const { return m_valueBytes + m_factCount * kFactBytes; }
+    /// valueBytes() plus factBytes() of every step: what the budget bounds.
+    std::uint64_t memoryBytes() const { return m_valueBytes + m_factBytes; }
     /// Whether step `i` had its values dropped ("values no longer kept for step N").
     bool valuesDropped(std::size_t i) const;
     /// How many of the oldest steps the budget has visited (each one without
@@ -98,7 +102,7 @@ private:
     std::size_t m_cursor = 0;
     std::uint64_t m_budget;
     std::uint64_t m_valueBytes = 0;
-    std::uint64_t m_factCount = 0;
+    std::uint64_t m_factBytes = 0;
     std::size_t m_evicted = 0; ///< steps [0, m_evicted) have no values left
     struct Holder
     {

@@ -59,7 +59,10 @@ private Q_SLOTS:
         }
         QCOMPARE(timeline.size(), kSteps);
         QCOMPARE(timeline.valueBytes(), (kObjects + kSteps - 1) * kObjectBytes); // 140,672 B
-        QCOMPARE(timeline.memoryBytes(), timeline.valueBytes() + kSteps * kObjects * Timeline::kFactBytes);
+        // Besides values: a fixed size per fact, and the one changed index of each step after the first.
+        QCOMPARE(timeline.memoryBytes(),
+                 timeline.valueBytes() + kSteps * kObjects * Timeline::kFactBytes +
+                     (kSteps - 1) * sizeof(std::int64_t));
         QVERIFY(timeline.valueBytes() < kSteps * kObjects * kObjectBytes / 50); // unshared: 12.8 MB
         QCOMPARE(timeline.droppedSteps(), std::size_t(0));
 
@@ -98,19 +101,23 @@ private Q_SLOTS:
     {
         constexpr std::size_t kObjects = 4, kElements = 128, kSteps = 10;
         constexpr std::uint64_t kStepValues = kObjects * kElements * sizeof(double); // 4 KiB, all changed each step
-        constexpr std::uint64_t kStepFacts = (kObjects + 1) * Timeline::kFactBytes;
-        const std::uint64_t budget = kSteps * kStepFacts + 3 * kStepValues; // room for the values of 3 steps
         HostObjects objects(kObjects, kElements);
         SnapshotBuilder builder;
-        Timeline timeline(budget);
         std::vector<std::shared_ptr<const Step>> made;
+        std::uint64_t fixed = 0; // what no budget drops: facts and their change lists
         for (std::size_t n = 0; n < kSteps; ++n) {
             for (auto &a : objects.arrays)
                 a[0] += 1.0;
             std::vector<MemoryFact> facts = objects.facts();
             facts.push_back(viewOf(objects));
             made.push_back(makeStep(builder, std::move(facts), "step " + std::to_string(n)));
-            timeline.append(made.back());
+            fixed += Timeline::factBytes(*made.back()->snapshot);
+        }
+        QCOMPARE(fixed, kSteps * (kObjects + 1) * Timeline::kFactBytes + (kSteps - 1) * 5 * sizeof(std::int64_t));
+        const std::uint64_t budget = fixed + 3 * kStepValues; // room for the values of 3 steps
+        Timeline timeline(budget);
+        for (const auto &step : made) {
+            timeline.append(step);
             QVERIFY(timeline.memoryBytes() <= budget);
         }
         QCOMPARE(timeline.memoryBytes(), budget);

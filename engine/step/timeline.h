@@ -21,10 +21,10 @@ namespace memscope::engine {
 ///
 /// Memory: values that did not change between steps share one holder
 /// (ValueBytes, made so by SnapshotBuilder); the timeline counts each distinct
-/// holder once, plus what the facts keep besides values (factBytes()). When the total exceeds the budget,
-/// the oldest steps are replaced by copies without values (their
-/// Snapshot::valuesDropped is true) until it fits or only the live step keeps
-/// its values; the live step always keeps them. Facts, relations, alias
+/// holder once, plus what the facts keep besides values (factBytes()). When
+/// the total exceeds the budget, the oldest steps are replaced by copies
+/// without values (their Snapshot::valuesDropped is true) until it fits or
+/// only the live step keeps its values; the live step always keeps them. Facts, relations, alias
 /// groups, buffers and changes are never dropped. Each step is evicted at most
 /// once, so append() costs O(facts of the step) amortised, whatever the length.
 ///

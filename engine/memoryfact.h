@@ -4,6 +4,7 @@
 #include "engine/device.h"
 #include "engine/dtype.h"
 #include "engine/overlap.h"
+#include "engine/valuebytes.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -51,8 +52,9 @@ struct MemoryFact
 
     /// Packed C-order element bytes (a copy), when the object was small enough
     /// and readable; empty otherwise. `valuesCaptured` tells the two apart for
-    /// zero-size objects.
-    std::vector<std::byte> values;
+    /// zero-size objects. Shared, immutable: steps in which the object did not
+    /// change hold the same bytes (see SnapshotBuilder::build).
+    ValueBytes values;
     bool valuesCaptured = false;
     /// XXH3 of the packed element bytes, for objects too large to copy but
     /// small enough to hash; lets copies be recognised by content.

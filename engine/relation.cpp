@@ -13,21 +13,20 @@ namespace memscope::engine {
 
 namespace {
 
-// Values equal after casting each element of `a` to `b`'s dtype (NumPy's
+// Values equal after casting each of `n` elements of `a` to `tb` (NumPy's
 // astype), NaN equal to NaN: a converted copy of an array with NaNs is still a copy.
-bool valuesEqualAfterCast(const MemoryFact &a, const MemoryFact &b)
+bool valuesEqualAfterCast(DType ta, const std::byte *a, DType tb, const std::byte *b, std::size_t n)
 {
-    const auto n = static_cast<std::size_t>(a.numel());
-    const auto ia = static_cast<std::size_t>(a.itemSize());
-    const auto ib = static_cast<std::size_t>(b.itemSize());
+    const auto ia = itemSize(ta);
+    const auto ib = itemSize(tb);
     std::byte cast[16];
     for (std::size_t i = 0; i < n; ++i) {
-        storeScalar(b.dtype, loadScalar(a.dtype, a.values.data() + i * ia), cast);
-        const std::byte *other = b.values.data() + i * ib;
+        storeScalar(tb, loadScalar(ta, a + i * ia), cast);
+        const std::byte *other = b + i * ib;
         if (std::memcmp(cast, other, ib) == 0)
             continue;
-        const Scalar x = loadScalar(b.dtype, cast);
-        const Scalar y = loadScalar(b.dtype, other);
+        const Scalar x = loadScalar(tb, cast);
+        const Scalar y = loadScalar(tb, other);
         if (!scalarEquals(x, y)) {
             const auto *dx = std::get_if<double>(&x);
             const auto *dy = std::get_if<double>(&y);
@@ -61,7 +60,8 @@ std::optional<bool> recordedValuesEqual(const MemoryFact &a, const MemoryFact &b
     if (a.dtype == b.dtype && a.valueHashed && b.valueHashed)
         return a.valueHash == b.valueHash;
     if (a.valuesCaptured && b.valuesCaptured)
-        return valuesEqualAfterCast(a, b);
+        return valuesEqualAfterCast(a.dtype, a.values.data(), b.dtype, b.values.data(),
+                                    static_cast<std::size_t>(a.numel()));
     return std::nullopt;
 }
 
@@ -90,14 +90,8 @@ std::optional<bool> liveValuesEqual(const MemoryFact &a, const MemoryFact &b, st
                 return false;
             continue;
         }
-        MemoryFact pa = a, pb = b; // the chunk as packed 1-D values, for the cast comparison
-        pa.shape = pb.shape = {count};
-        pa.values = std::move(ca);
-        pb.values = std::move(cb);
-        if (!valuesEqualAfterCast(pa, pb))
+        if (!valuesEqualAfterCast(a.dtype, ca.data(), b.dtype, cb.data(), static_cast<std::size_t>(count)))
             return false;
-        ca = std::move(pa.values);
-        cb = std::move(pb.values);
     }
     return true;
 }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <unordered_map>
 
 namespace memscope::engine {
 
@@ -167,6 +168,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(std::vector<MemoryFact> f
 
     linkProvenance(*s, step);
     groupBuffers(*s);
+    shareUnchangedValues(*s);
     m_latest = s;
     return s;
 }
@@ -182,6 +184,31 @@ void SnapshotBuilder::orderByFirstSeen(std::vector<MemoryFact> &facts)
     std::stable_sort(facts.begin(), facts.end(), [&](const MemoryFact &a, const MemoryFact &b) {
         return m_firstSeen[a.objectId] < m_firstSeen[b.objectId];
     });
+}
+
+void SnapshotBuilder::shareUnchangedValues(Snapshot &s) const
+{
+    // An object whose values did not change keeps the previous step's bytes,
+    // so a history of many steps holds one copy of them (the timeline's budget
+    // counts each holder once). Same object, same layout, equal bytes only.
+    if (!m_latest)
+        return;
+    std::unordered_map<std::uint64_t, const MemoryFact *> previous;
+    previous.reserve(m_latest->facts.size());
+    for (const MemoryFact &old : m_latest->facts)
+        if (old.valuesCaptured && !old.values.empty())
+            previous.emplace(old.objectId, &old);
+    for (MemoryFact &f : s.facts) {
+        if (!f.valuesCaptured || f.values.empty())
+            continue;
+        const auto it = previous.find(f.objectId);
+        if (it == previous.end())
+            continue;
+        const MemoryFact &old = *it->second;
+        if (old.dtype == f.dtype && old.shape == f.shape && old.strides == f.strides && old.data == f.data &&
+            old.device == f.device && old.values == f.values)
+            f.values = old.values;
+    }
 }
 
 void SnapshotBuilder::groupBuffers(Snapshot &s)

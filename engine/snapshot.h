@@ -95,6 +95,11 @@ struct Snapshot
     std::array<std::uint64_t, 4> traffic {}; ///< bytes per Direction caused by this step
     std::vector<BufferInfo> buffers; ///< ordered by device, then number (creation order)
     std::vector<int> bufferOf; ///< per fact: index into `buffers`, -1 when its bytes are unknown or none
+    /// The timeline's memory budget dropped this step's values (every fact's
+    /// `values` empty, `valuesCaptured` false); facts, relations, groups,
+    /// buffers and changes are kept. Never fetch live values for such a step:
+    /// they would be today's, not the step's.
+    bool valuesDropped = false;
 
     int indexOf(std::string_view name) const;
     /// Relations involving fact `i`.
@@ -134,6 +139,7 @@ private:
     void detectChanges(Snapshot &s);
     void linkProvenance(Snapshot &s, const StepInfo &step);
     void groupBuffers(Snapshot &s);
+    void shareUnchangedValues(Snapshot &s) const;
 
     ChangeTracker m_tracker;
     int m_step = 0;

@@ -133,12 +133,12 @@ void captureHostValues(MemoryFact &f, const Limits &options)
     const auto bytes = static_cast<std::uint64_t>(f.nbytes());
     std::string error;
     if (bytes <= options.valueLimit) {
-        f.values.resize(static_cast<std::size_t>(bytes));
-        if (!gatherHost(f.data, f.shape, f.strides, static_cast<std::size_t>(f.itemSize()), f.values.data(), &error)) {
-            f.values.clear();
+        std::vector<std::byte> values(static_cast<std::size_t>(bytes));
+        if (!gatherHost(f.data, f.shape, f.strides, static_cast<std::size_t>(f.itemSize()), values.data(), &error)) {
             f.unsupported = error;
             return;
         }
+        f.values = ValueBytes(std::move(values));
         f.valuesCaptured = true;
         f.valueHash = hashBytes(f.values.data(), f.values.size());
         f.valueHashed = true;
@@ -307,8 +307,9 @@ MemoryFact torchFact(py::handle t, const Limits &options)
         const bool conj = std::find(f.flags.begin(), f.flags.end(), "conj") != f.flags.end();
         const bool neg = std::find(f.flags.begin(), f.flags.end(), "neg") != f.flags.end();
         if (f.valuesCaptured && (conj || neg)) {
-            applyViewBits(f.dtype, f.values.data(), f.values.size() / static_cast<std::size_t>(f.itemSize()), conj,
-                          neg);
+            std::vector<std::byte> values = f.values.toVector();
+            applyViewBits(f.dtype, values.data(), values.size() / static_cast<std::size_t>(f.itemSize()), conj, neg);
+            f.values = ValueBytes(std::move(values));
             f.valueHash = hashBytes(f.values.data(), f.values.size());
         } else if (conj || neg) {
             f.valueHashed = false; // a hash of stored bytes is not of the values
@@ -316,12 +317,12 @@ MemoryFact torchFact(py::handle t, const Limits &options)
     } else if (!refuseUnreadable(f) && static_cast<std::uint64_t>(f.nbytes()) <= options.valueLimit) {
         // A small host copy of device memory, to show and compare values.
         py::object host = t.attr("detach")().attr("cpu")().attr("contiguous")();
-        f.values.resize(static_cast<std::size_t>(f.nbytes()));
+        std::vector<std::byte> values(static_cast<std::size_t>(f.nbytes()));
         std::string error;
-        if (readHost(host.attr("data_ptr")().cast<Address>(), f.values, &error)) {
+        if (readHost(host.attr("data_ptr")().cast<Address>(), values, &error)) {
+            f.values = ValueBytes(std::move(values));
             f.valuesCaptured = true;
         } else {
-            f.values.clear();
             f.unsupported = error;
         }
     }
@@ -418,7 +419,7 @@ MemoryFact memscopeFact(const Tensor &t, const Limits &options)
     if (f.device.isCpu()) {
         captureHostValues(f, options);
     } else if (!refuseUnreadable(f) && static_cast<std::uint64_t>(f.nbytes()) <= options.valueLimit) {
-        f.values = t.contiguousBytes();
+        f.values = ValueBytes(t.contiguousBytes());
         f.valuesCaptured = true;
     }
     return f;

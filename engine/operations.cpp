@@ -123,7 +123,7 @@ Relation observeRelation(const Tensor &input, const Tensor &output)
     if (const Relation r = decideRelation(a, b, std::nullopt); r == Relation::Alias)
         return r;
     for (auto [fact, t] : {std::pair {&a, &input}, std::pair {&b, &output}}) {
-        fact->values = t->contiguousBytes();
+        fact->values = ValueBytes(t->contiguousBytes());
         fact->valuesCaptured = true;
     }
     return relateFacts(a, b);

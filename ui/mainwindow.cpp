@@ -242,11 +242,11 @@ void MainWindow::applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot)
 void MainWindow::followCursor(int index, int count)
 {
     const bool live = index == count - 1 || count == 0;
-    m_editor->setLive(
-        live,
-        live ? QString()
-             : tr("showing step %1 of %2: go to the live step to edit (Alt+End)").arg(index + 1).arg(count));
     const auto step = m_session->stepAt(index);
+    QString why = tr("showing step %1 of %2: go to the live step to edit (Alt+End)").arg(index + 1).arg(count);
+    if (step && step->snapshot && step->snapshot->valuesDropped)
+        why += tr("; values no longer kept for step %1 (the timeline's memory budget)").arg(index + 1);
+    m_editor->setLive(live, live ? QString() : why);
     m_plots->setCursorStep(step && step->snapshot ? step->snapshot->step : 0);
 }
 

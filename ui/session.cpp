@@ -5,6 +5,7 @@
 
 #include <QMetaObject>
 #include <QPointer>
+#include <QSettings>
 #include <algorithm>
 
 namespace memscope::ui {
@@ -17,6 +18,12 @@ Session::Session(engine::ScriptBackend *backend, QObject *parent)
     qRegisterMetaType<engine::RunEnd>();
     qRegisterMetaType<std::shared_ptr<const engine::Snapshot>>();
     qRegisterMetaType<std::shared_ptr<const engine::Step>>();
+    // The history's budget for element values (Timeline): a setting, 512 MiB by default.
+    const qulonglong budgetMiB =
+        QSettings()
+            .value(QStringLiteral("timeline/budgetMiB"), qulonglong(engine::Timeline::kDefaultBudget >> 20))
+            .toULongLong();
+    m_timeline.setBudget(std::uint64_t(budgetMiB) << 20);
     m_flushTimer.setInterval(30);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &Session::flushOutput);

@@ -61,7 +61,7 @@ MemoryFact withValues(MemoryFact f)
             else
                 index[d] = 0;
     }
-    f.values = std::move(packed);
+    f.values = ValueBytes(std::move(packed));
     f.valuesCaptured = true;
     return f;
 }

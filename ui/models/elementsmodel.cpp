@@ -137,10 +137,11 @@ QVariant ElementsModel::data(const QModelIndex &index, int role) const
         bytes = f.values.data() + static_cast<std::size_t>(flat) * item;
     } else if (!m_live) {
         // Memory holds the live step's values, not this step's.
-        return role == Qt::ToolTipRole
-            ? QVariant(tr("values of this object were not kept for this step "
-                          "(only objects up to 1 MiB keep theirs, within the history budget)"))
-            : QVariant(QStringLiteral("—"));
+        if (role != Qt::ToolTipRole)
+            return QStringLiteral("—");
+        return m_snapshot->valuesDropped
+            ? tr("values no longer kept for step %1 (the timeline's memory budget)").arg(m_snapshot->step)
+            : tr("values of objects over 1 MiB are kept only at the live step");
     } else {
         // A large object: its values come in windows, fetched when first shown.
         const qint64 first = flat / kWindow * kWindow;

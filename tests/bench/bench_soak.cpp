@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// 10,000 statements typed into the window's console, as a long class demo
+// would: arrays created, viewed, converted, written and deleted. The goal is a
+// flat cost per step however long the timeline: per-statement time over the
+// last 500 statements within 1.5x of the first 500, and resident memory
+// bounded by the timeline's budget.
+// Usage: QT_QPA_PLATFORM=offscreen bench_soak [statements, default 10000]
+
+#include "app/python/pythonbackend.h"
+#include "engine/runtime.h"
+#include "ui/console/consolewidget.h"
+#include "ui/mainwindow.h"
+#include "ui/plots/trafficplot.h"
+#include "ui/session.h"
+
+#include <QApplication>
+#include <QEventLoop>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace memscope;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+long residentKiB()
+{
+    std::ifstream status("/proc/self/status");
+    std::string key;
+    long value = 0;
+    while (status >> key)
+        if (key == "VmRSS:" && status >> value)
+            return value;
+    return 0;
+}
+
+// Statement k of the soak: ten slots of arrays cycled through eight kinds of
+// statement, so the namespace stays near fifty objects while every step
+// creates, aliases, copies, converts, writes or deletes something.
+QString statement(int k)
+{
+    const int j = (k / 8) % 10;
+    const QString n = QString::number(j);
+    switch (k % 8) {
+    case 0:
+        return QStringLiteral("a%1 = np.arange(12.0).reshape(3, 4)").arg(n);
+    case 1:
+        return QStringLiteral("v%1 = a%1[:, ::2]").arg(n);
+    case 2:
+        return QStringLiteral("t%1 = torch.from_numpy(a%1)").arg(n);
+    case 3:
+        return QStringLiteral("c%1 = torch.tensor(a%1)").arg(n);
+    case 4:
+        return QStringLiteral("a%1[0, 0] = %2").arg(n).arg(k);
+    case 5:
+        return QStringLiteral("f%1 = c%1.to(torch.float32)").arg(n);
+    case 6:
+        return QStringLiteral("del v%1").arg(n);
+    default:
+        return QStringLiteral("k = %1").arg(k);
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    QApplication app(argc, argv);
+    const int count = argc > 1 ? std::max(1000, std::atoi(argv[1])) : 10000;
+
+    engine::RuntimeOptions o;
+    o.useCuda = false;
+    o.emulatedCapacity = std::size_t {16} << 20;
+    engine::Runtime runtime(o);
+    python::PythonBackend backend(runtime);
+    if (const auto error = backend.waitForStart(); !error.empty()) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        return 1;
+    }
+    ui::MainWindow window(runtime, &backend);
+    window.resize(1600, 1000);
+    window.show();
+    ui::ConsoleWidget *console = window.console();
+    const auto typeAndWait = [&](const QString &line) {
+        console->submitInput(line);
+        // The statement's end reaches the GUI as queued events; wait for the prompt.
+        while (!console->isIdle())
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        window.repaint(); // every panel drawn, as on screen
+    };
+    typeAndWait(QStringLiteral("import numpy as np, torch"));
+    const long rssStart = residentKiB();
+    std::vector<double> ms;
+    ms.reserve(static_cast<std::size_t>(count));
+    std::vector<std::pair<int, long>> rss;
+    for (int k = 0; k < count; ++k) {
+        const auto t0 = Clock::now();
+        typeAndWait(statement(k));
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        if ((k + 1) % (count / 5) == 0)
+            rss.emplace_back(k + 1, residentKiB());
+    }
+    const std::vector<double> first(ms.begin(), ms.begin() + 500);
+    const std::vector<double> last(ms.end() - 500, ms.end());
+    std::printf("statements: %d (steps in the timeline: %d; plot points: %d)\n", count, window.session()->stepCount(),
+                window.plots()->pointCount());
+    std::printf("per statement, typed to every panel repainted: first 500 median %.2f ms, last 500 median %.2f ms "
+                "(ratio %.2f, goal <= 1.5)\n",
+                median(first), median(last), median(last) / median(first));
+    std::printf("resident memory: %.1f MiB after import", rssStart / 1024.0);
+    for (const auto &[k, kib] : rss)
+        std::printf("; %.1f MiB after %d", kib / 1024.0, k);
+    std::printf("\ntimeline: %.1f MiB of values kept (budget %.0f MiB)\n",
+                static_cast<double>(window.session()->timeline().valueBytes()) / (1 << 20),
+                static_cast<double>(window.session()->timeline().budget()) / (1 << 20));
+    window.session()->detachBackend();
+    return 0;
+}

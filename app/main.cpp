@@ -5,6 +5,7 @@
 #include "app/runcommand.h"
 #include "engine/error.h"
 #include "engine/runtime.h"
+#include "engine/step/recording.h"
 #include "ui/canvas/memoryscene.h"
 #include "ui/canvas/memoryview.h"
 #include "ui/console/consolewidget.h"
@@ -23,6 +24,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 namespace {
 
@@ -62,7 +65,9 @@ int main(int argc, char **argv)
         "Commands:\n"
         "  run SCRIPT.py [ARG...] [--json]   run a script as `python SCRIPT.py ARG...` would, statement\n"
         "                           by statement, and print per step the objects, their observed\n"
-        "                           relations and the copy traffic (script options go after --)"));
+        "                           relations and the copy traffic (script options go after --)\n"
+        "  open FILE.msrec          show a recording (made with run --record or File > Save\n"
+        "                           recording), scrubbable and read-only; nothing runs"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
@@ -89,7 +94,11 @@ int main(int argc, char **argv)
                                   QStringLiteral("With --screenshot: show step <n> of the timeline (1 is the first; "
                                                  "default: the live step)."),
                                   QStringLiteral("n"));
-    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step});
+    const QCommandLineOption record(QStringLiteral("record"),
+                                    QStringLiteral("With run: write the whole timeline to <file> (memscope open "
+                                                   "<file> shows it, without running anything)."),
+                                    QStringLiteral("file"));
+    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step, record});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
                                  QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
@@ -113,22 +122,43 @@ int main(int argc, char **argv)
             run.arguments = args.mid(2);
             run.json = parser.isSet(json);
             run.python = parser.value(python);
+            run.record = parser.value(record);
             return memscope::app::runScriptCommand(runtime, run);
         }
-        if (!args.isEmpty()) {
+        // A recording is read (and refused with its reason) before any window opens.
+        std::optional<memscope::engine::Recording> opened;
+        if (!args.isEmpty() && args.first() == QLatin1String("open")) {
+            if (args.size() != 2) {
+                std::fprintf(stderr, "memscope: usage: memscope open FILE.msrec\n");
+                return 2;
+            }
+            memscope::engine::RecordingResult read = memscope::engine::readRecording(args.at(1).toStdString());
+            if (!read.ok()) {
+                std::fprintf(stderr, "memscope open: %s\n", read.error.c_str()); // the error names the file
+                return 2;
+            }
+            opened = std::move(read.recording);
+        }
+        if (!args.isEmpty() && !opened) {
             std::fprintf(stderr, "memscope: unknown command '%s' (see memscope --help)\n", qPrintable(args.first()));
             return 2;
         }
 
         // The interpreter starts on its own thread; its start-up error, if any,
-        // shows in the console instead of ending the app.
-        memscope::python::PythonBackendOptions pythonOptions;
-        pythonOptions.executable = parser.value(python).toStdString();
-        auto backend = std::make_unique<memscope::python::PythonBackend>(runtime, pythonOptions);
-        const std::string startError = backend->waitForStart();
-        if (!startError.empty())
-            backend.reset();
+        // shows in the console instead of ending the app. A recording needs none.
+        std::unique_ptr<memscope::python::PythonBackend> backend;
+        std::string startError;
+        if (!opened) {
+            memscope::python::PythonBackendOptions pythonOptions;
+            pythonOptions.executable = parser.value(python).toStdString();
+            backend = std::make_unique<memscope::python::PythonBackend>(runtime, pythonOptions);
+            startError = backend->waitForStart();
+            if (!startError.empty())
+                backend.reset();
+        }
         memscope::ui::MainWindow window(runtime, backend.get());
+        if (opened)
+            window.showRecording(*opened, args.at(1));
         if (!startError.empty())
             window.statusBar()->showMessage(
                 QObject::tr("Python did not start: %1").arg(QString::fromStdString(startError)));
@@ -179,7 +209,7 @@ int main(int argc, char **argv)
             const QString file = parser.value(screenshot);
             auto *poll = new QTimer(&window);
             QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, shownStep] {
-                if (!window.console()->isIdle())
+                if (window.session()->hasBackend() && !window.console()->isIdle())
                     return;
                 poll->stop();
                 if (shownStep > window.session()->stepCount())

@@ -4,6 +4,9 @@
 #include "app/python/pythonbackend.h"
 #include "app/snapshotjson.h"
 #include "engine/runtime.h"
+#include "engine/step/recording.h"
+#include "engine/step/timeline.h"
+#include "ui/recordingio.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -160,10 +163,13 @@ int runScriptCommand(Runtime &runtime, const RunOptions &options)
     // Steps arrive on the interpreter thread; this thread only waits.
     QJsonArray steps;
     std::shared_ptr<const Snapshot> previous;
+    Timeline timeline; // what --record writes: values shared between steps, within the budget
     std::promise<RunEnd> finished;
     backend.runSource(
         std::move(source),
         [&](const Step &step) {
+            if (!options.record.isEmpty())
+                timeline.append(std::make_shared<const Step>(step));
             if (options.json) {
                 steps.append(stepToJson(step));
                 return;
@@ -180,6 +186,23 @@ int runScriptCommand(Runtime &runtime, const RunOptions &options)
     const RunEnd end = finished.get_future().get();
 
     const bool ok = end.status == RunEnd::Status::Ok || (end.status == RunEnd::Status::Exited && end.exitCode == 0);
+    if (!options.record.isEmpty()) {
+        std::promise<std::string> versions; // Python's and each framework's, from package metadata
+        backend.describeEnvironment([&versions](std::string text) { versions.set_value(std::move(text)); });
+        const RecordingInfo info = ui::recordingInfo(QString::fromStdString(versions.get_future().get()), runtime,
+                                                     QFileInfo(path).absoluteFilePath());
+        if (const std::string why = writeRecording(options.record.toStdString(), timeline.steps(), info);
+            !why.empty()) {
+            print(stderr,
+                  QStringLiteral("memscope run: cannot write the recording %1: %2\n")
+                      .arg(options.record, QString::fromStdString(why)));
+            return 2;
+        }
+        print(stderr,
+              QStringLiteral("memscope run: recorded %1 step(s) in %2 (memscope open %2 shows them)\n")
+                  .arg(timeline.size())
+                  .arg(options.record));
+    }
     if (options.json) {
         QJsonObject doc;
         doc[QStringLiteral("script")] = path;

@@ -9,6 +9,7 @@
 #include "ui/elementeditor.h"
 #include "ui/models/objectsmodel.h"
 #include "ui/plots/trafficplot.h"
+#include "ui/recordingio.h"
 #include "ui/session.h"
 #include "ui/theme.h"
 #include "ui/timeline/scrubber.h"
@@ -19,12 +20,14 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QProcess>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -158,6 +161,37 @@ void MainWindow::createMenus()
             QMessageBox::warning(this, tr("Run script"), error);
     });
     file->addSeparator();
+    file->addAction(tr("&Open recording…"), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open recording"), QString(),
+                                                          tr("MemScope recordings (*.msrec);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        // Checked here, so a bad file is refused with its reason in this window.
+        const engine::RecordingResult read = engine::readRecording(path.toStdString());
+        if (!read.ok()) {
+            QMessageBox::warning(this, tr("Open recording"),
+                                 tr("%1 cannot be opened: %2").arg(path, QString::fromStdString(read.error)));
+            return;
+        }
+        // A recording gets its own window (its own process): this session's
+        // namespace and timeline stay as they are.
+        if (!QProcess::startDetached(QCoreApplication::applicationFilePath(), {QStringLiteral("open"), path}))
+            QMessageBox::warning(this, tr("Open recording"),
+                                 tr("could not start %1").arg(QCoreApplication::applicationFilePath()));
+    });
+    file->addAction(tr("&Save recording…"), QKeySequence::Save, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save recording"), QStringLiteral("memscope.msrec"),
+                                                          tr("MemScope recordings (*.msrec)"));
+        QString error;
+        if (path.isEmpty())
+            return;
+        if (!saveRecording(path, &error))
+            QMessageBox::warning(this, tr("Save recording"), error);
+        else
+            statusBar()->showMessage(
+                tr("Recording of %n step(s) written to %1", nullptr, m_session->stepCount()).arg(path), 5000);
+    });
+    file->addSeparator();
     file->addAction(tr("Export canvas as &PNG…"), QKeySequence(tr("Ctrl+E")), this,
                     [this] { exportCanvasInteractively(QStringLiteral("png")); });
     file->addAction(tr("Export canvas as &SVG…"), QKeySequence(tr("Ctrl+Shift+E")), this,
@@ -241,9 +275,11 @@ void MainWindow::applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot)
 
 void MainWindow::followCursor(int index, int count)
 {
-    const bool live = index == count - 1 || count == 0;
+    const bool live = (index == count - 1 || count == 0) && !m_session->isRecording();
     const auto step = m_session->stepAt(index);
-    QString why = tr("showing step %1 of %2: go to the live step to edit (Alt+End)").arg(index + 1).arg(count);
+    QString why = m_session->isRecording()
+        ? tr("a recording (step %1 of %2): values as recorded, nothing can be edited").arg(index + 1).arg(count)
+        : tr("showing step %1 of %2: go to the live step to edit (Alt+End)").arg(index + 1).arg(count);
     if (step && step->snapshot && step->snapshot->valuesDropped)
         why += tr("; values no longer kept for step %1 (the timeline's memory budget)").arg(index + 1);
     m_editor->setLive(live, live ? QString() : why);
@@ -303,6 +339,31 @@ bool MainWindow::runScriptFile(const QString &path, QString *error)
     if (!m_console->runScript(path, source))
         return refuse(tr("the console is busy: wait for the running statement, or interrupt it (Ctrl+C)"));
     return true;
+}
+
+bool MainWindow::saveRecording(const QString &path, QString *error)
+{
+    if (m_session->stepCount() == 0) {
+        if (error)
+            *error = tr("the timeline has no steps yet: nothing to record");
+        return false;
+    }
+    engine::RecordingInfo info = m_session->isRecording()
+        ? *m_session->recordingInfo()
+        : recordingInfo(m_environment, m_runtime, QStringLiteral("console"));
+    const std::string why = engine::writeRecording(path.toStdString(), m_session->timeline().steps(), info);
+    if (!why.empty() && error)
+        *error = tr("cannot write %1: %2").arg(path, QString::fromStdString(why));
+    return why.empty();
+}
+
+void MainWindow::showRecording(const engine::Recording &recording, const QString &path)
+{
+    const QString about = describeRecording(recording.info);
+    setWindowTitle(tr("%1 — MemScope recording").arg(QFileInfo(path).fileName()));
+    m_session->loadRecording(recording);
+    m_console->showRecording(tr("recording %1 · %2 · read-only").arg(path, about), recording.steps);
+    statusBar()->showMessage(tr("Recording: %1").arg(about));
 }
 
 bool MainWindow::exportCanvas(const QString &path, QString *error)

@@ -4,6 +4,7 @@
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>; it needs only the names below.
 #ifndef Q_MOC_RUN
 #include "engine/snapshot.h"
+#include "engine/step/recording.h"
 #endif
 
 #include <QMainWindow>
@@ -67,6 +68,12 @@ public:
     /// Runs a Python file as `python FILE` would, one step per statement
     /// (File ▸ Run script); false with a reason when it cannot start.
     bool runScriptFile(const QString &path, QString *error = nullptr);
+    /// File ▸ Save recording: the whole timeline to `path` (docs/RECORDING.md);
+    /// false with a reason on failure (an existing file is then left as it was).
+    bool saveRecording(const QString &path, QString *error = nullptr);
+    /// Shows `recording` (read from `path`) in this window, which must have no
+    /// interpreter: `memscope open FILE`. Scrubbable, read-only, nothing runs.
+    void showRecording(const engine::Recording &recording, const QString &path);
     /// Writes the canvas as PNG or SVG (by suffix); false with a reason on failure.
     bool exportCanvas(const QString &path, QString *error = nullptr);
 

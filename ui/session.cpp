@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QSettings>
 #include <algorithm>
+#include <limits>
 
 namespace memscope::ui {
 
@@ -144,6 +145,29 @@ void Session::append(std::shared_ptr<const engine::Step> step)
     Q_EMIT cursorMoved(cursor(), stepCount());
 }
 
+void Session::loadRecording(const engine::Recording &recording)
+{
+    m_recording = recording.info;
+    m_timeline.clear();
+    Q_EMIT timelineCleared();
+    // Everything the file holds is kept: it was within a budget when recorded.
+    m_timeline.setBudget(std::numeric_limits<std::uint64_t>::max());
+    for (const auto &step : recording.steps) {
+        m_timeline.append(step);
+        Q_EMIT stepAppended(step, stepCount() - 1);
+    }
+    if (m_timeline.empty()) {
+        m_snapshot = std::make_shared<const engine::Snapshot>();
+        Q_EMIT snapshotAvailable(m_snapshot);
+        Q_EMIT cursorMoved(-1, 0);
+        return;
+    }
+    m_timeline.setCursor(0);
+    m_snapshot = m_timeline.at(0)->snapshot;
+    Q_EMIT snapshotAvailable(m_snapshot);
+    Q_EMIT cursorMoved(0, stepCount());
+}
+
 void Session::setCursor(int index)
 {
     if (m_timeline.empty())
@@ -227,6 +251,10 @@ void Session::requestCompletions(const QString &textBeforeCursor)
 
 void Session::writeElement(std::uint64_t objectId, qint64 flatIndex, const QString &text, bool force)
 {
+    if (isRecording()) {
+        Q_EMIT editFinished(false, tr("a recording is shown as it was recorded: nothing can be edited"));
+        return;
+    }
     if (!m_backend)
         return;
     if (!isLive()) {

@@ -4,6 +4,7 @@
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>; it needs only the names below.
 #ifndef Q_MOC_RUN
 #include "engine/scriptbackend.h"
+#include "engine/step/recording.h"
 #include "engine/step/timeline.h"
 #endif
 
@@ -15,6 +16,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace memscope::ui {
 
@@ -51,6 +53,13 @@ public:
     void goLive() { setCursor(stepCount() - 1); }
     /// The timeline's value budget (bytes of element values kept for past steps).
     const engine::Timeline &timeline() const { return m_timeline; }
+    /// Shows a recording: its steps become the timeline (the cursor at the
+    /// first), nothing runs and nothing can be edited. For a session without
+    /// a backend (`memscope open`).
+    void loadRecording(const engine::Recording &recording);
+    bool isRecording() const { return m_recording.has_value(); }
+    /// The recording shown, when isRecording().
+    const engine::RecordingInfo *recordingInfo() const { return m_recording ? &*m_recording : nullptr; }
 
     /// One console line; `stepFinished` follows for each statement it
     /// completes, then `lineFinished` (Incomplete while a block is open).
@@ -102,6 +111,7 @@ private:
 
     engine::ScriptBackend *m_backend;
     engine::Timeline m_timeline;
+    std::optional<engine::RecordingInfo> m_recording;
     std::shared_ptr<const engine::Snapshot> m_snapshot; ///< at the cursor
     bool m_busy = false;
     int m_inFlight = 0;

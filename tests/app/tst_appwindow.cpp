@@ -23,6 +23,7 @@
 #ifndef Q_MOC_RUN
 #include "app/python/pythonbackend.h"
 #include "engine/runtime.h"
+#include "engine/step/recording.h"
 #include "ui/canvas/memoryscene.h"
 #include "ui/canvas/variableitem.h"
 #include "ui/console/consolewidget.h"
@@ -618,6 +619,61 @@ private Q_SLOTS:
         QVERIFY(console->toPlainText().contains(QStringLiteral("still here")));
         QVERIFY(console->toPlainText().endsWith(QStringLiteral(">>> ")));
         console->setScrollbackLimit(ui::ConsoleWidget::kMaxScrollbackChars);
+    }
+
+    // File ▸ Save recording, then the recording shown in a window without
+    // Python: equal step by step, scrubbable, nothing editable.
+    void recordingRoundTripInTheWindow()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("session.msrec"));
+        QVERIFY(m_window->restartPython(false));
+        QTRY_VERIFY(m_window->console()->isIdle());
+        QString error;
+        QVERIFY(!m_window->saveRecording(file, &error)); // no steps: nothing to record
+        QVERIFY2(error.contains(QStringLiteral("no steps")), qPrintable(error));
+        type("import numpy as np, torch");
+        type("a = np.arange(6.0).reshape(2, 3)");
+        type("t = torch.from_numpy(a)");
+        type("t2 = torch.tensor(a)");
+        type("a[0, 1] = 9; print('edited')");
+        ui::Session *live = m_window->session();
+        QVERIFY2(m_window->saveRecording(file, &error), qPrintable(error));
+
+        const engine::RecordingResult read = engine::readRecording(file.toStdString());
+        QVERIFY2(read.ok(), read.error.c_str());
+        ui::MainWindow shown(*m_runtime, nullptr);
+        shown.showRecording(*read.recording, file);
+        ui::Session *session = shown.session();
+        QVERIFY(session->isRecording());
+        QCOMPARE(session->stepCount(), live->stepCount());
+        for (int i = 0; i < live->stepCount(); ++i) {
+            const engine::Step &a = *live->stepAt(i);
+            const engine::Step &b = *session->stepAt(i);
+            QCOMPARE(b.code, a.code);
+            QCOMPARE(b.output, a.output);
+            QCOMPARE(b.snapshot->facts.size(), a.snapshot->facts.size());
+            QCOMPARE(b.snapshot->relations.size(), a.snapshot->relations.size());
+            for (std::size_t f = 0; f < a.snapshot->facts.size(); ++f) {
+                QCOMPARE(b.snapshot->facts[f].names, a.snapshot->facts[f].names);
+                QCOMPARE(b.snapshot->facts[f].values, a.snapshot->facts[f].values);
+            }
+        }
+        QCOMPARE(session->cursor(), 0); // a recording opens at its first step
+        session->setCursor(3); // t2 = torch.tensor(a)
+        QCOMPARE(shown.objectsModel()->rowCount(), 3);
+        QVERIFY(shown.scrubber()->caption().startsWith(QStringLiteral("Step 4 of 6 · t2 = torch.tensor(a)")));
+        QVERIFY(shown.console()->toPlainText().contains(QStringLiteral(">>> t2 = torch.tensor(a)")));
+        QVERIFY(shown.console()->isReadOnly());
+        session->goLive();
+        QVERIFY(!shown.elementEditor()->isLive());
+        shown.selectObject(session->snapshot()->facts[0].objectId);
+        QCOMPARE(shown.elementEditor()->model()->index(0, 1).data().toString(), QStringLiteral("9.0"));
+        QSignalSpy edits(session, &ui::Session::editFinished);
+        session->writeElement(session->snapshot()->facts[0].objectId, 0, QStringLiteral("1"), false);
+        QCOMPARE(edits.count(), 1);
+        QVERIFY(edits.at(0).at(1).toString().contains(QStringLiteral("recording")));
+        QCOMPARE(session->stepCount(), live->stepCount());
     }
 
 private:

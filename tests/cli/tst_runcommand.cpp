@@ -2,6 +2,7 @@
 // `memscope run`: the tutorial's conversions, observed, as JSON; and the
 // errors a person meets (syntax error, exception, missing file, wrong Python).
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,6 +11,11 @@
 #include <QTest>
 
 #include <csignal>
+
+// moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of this.
+#ifndef Q_MOC_RUN
+#include "engine/step/recording.h"
+#endif
 
 namespace {
 
@@ -20,7 +26,7 @@ struct Run
     QByteArray err;
 };
 
-Run memscope(const QStringList &args)
+Run runMemscope(const QStringList &args)
 {
     QProcess p;
     p.start(QStringLiteral(MEMSCOPE_BINARY), args);
@@ -66,8 +72,8 @@ private Q_SLOTS:
         requireModule("torch");
         requireModule("tensorflow");
         const Run r =
-            memscope({QStringLiteral("run"), QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/examples/tutorial.py"),
-                      QStringLiteral("--json")});
+            runMemscope({QStringLiteral("run"), QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/examples/tutorial.py"),
+                         QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
@@ -119,7 +125,7 @@ private Q_SLOTS:
                                          "import numpy as np\nimport torch\n"
                                          "a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])\n"
                                          "t = torch.from_numpy(a)\na[0, 0] = 99\nt2 = torch.tensor(a)\n");
-        const Run r = memscope({QStringLiteral("run"), path});
+        const Run r = runMemscope({QStringLiteral("run"), path});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("t = torch.from_numpy(a): alias, 48 B shared"));
         QVERIFY2(r.out.contains("t2 = torch.tensor(a): copy · 48 B · H2H"), r.out.constData());
@@ -134,14 +140,14 @@ private Q_SLOTS:
         const QString path = writeScript(dir,
                                          "import torch\nlin = torch.nn.Linear(3, 2)\n"
                                          "params = list(lin.parameters())\nsd = lin.state_dict()\n");
-        const Run text = memscope({QStringLiteral("run"), path});
+        const Run text = runMemscope({QStringLiteral("run"), path});
         QCOMPARE(text.exitCode, 0);
         QVERIFY2(text.out.contains("    lin.weight  torch float32 (2, 3) strides (12, 4)"), text.out.constData());
         QVERIFY2(text.out.contains("    lin.bias, params[1]  torch float32 (2,)"), text.out.constData());
         QVERIFY2(text.out.contains("share memory: {lin.bias, sd['bias']} {lin.weight, sd['weight']}"),
                  text.out.constData());
 
-        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("--json")});
+        const Run r = runMemscope({QStringLiteral("run"), path, QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonArray steps = QJsonDocument::fromJson(r.out)[QStringLiteral("steps")].toArray();
         QVERIFY(!steps.isEmpty());
@@ -162,7 +168,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writeScript(dir, "x = 1\ny = [1, 2]\nz = y[5]\nnever = 2\n");
-        const Run r = memscope({QStringLiteral("run"), path});
+        const Run r = runMemscope({QStringLiteral("run"), path});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("line 3") && r.err.contains("IndexError"), r.err.constData());
         QVERIFY(r.err.contains("script.py"));
@@ -173,7 +179,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writeScript(dir, "print('first')\nx = (1,\n");
-        const Run r = memscope({QStringLiteral("run"), path});
+        const Run r = runMemscope({QStringLiteral("run"), path});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("SyntaxError"), r.err.constData());
         QVERIFY2(r.err.contains("does not compile; nothing ran"), r.err.constData());
@@ -186,7 +192,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writeScript(dir, "n = 0\nn += 1; n += 10\nprint('n =', n)\n");
-        const Run r = memscope({QStringLiteral("run"), path, QStringLiteral("--json")});
+        const Run r = runMemscope({QStringLiteral("run"), path, QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         const QJsonDocument doc = QJsonDocument::fromJson(r.out);
         const QJsonArray steps = doc[QStringLiteral("steps")].toArray();
@@ -200,10 +206,10 @@ private Q_SLOTS:
     void exitStatusIsTheScripts()
     {
         QTemporaryDir dir;
-        Run r = memscope({QStringLiteral("run"), writeScript(dir, "import sys\nprint('bye')\nsys.exit(3)\n")});
+        Run r = runMemscope({QStringLiteral("run"), writeScript(dir, "import sys\nprint('bye')\nsys.exit(3)\n")});
         QCOMPARE(r.exitCode, 3);
         QVERIFY(!r.err.contains("stays open"));
-        r = memscope({QStringLiteral("run"), writeScript(dir, "import sys\nsys.exit(0)\nprint('never')\n")});
+        r = runMemscope({QStringLiteral("run"), writeScript(dir, "import sys\nsys.exit(0)\nprint('never')\n")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(!r.out.contains("never"));
     }
@@ -229,7 +235,7 @@ private Q_SLOTS:
                                          "print('argv', sys.argv[1:], os.path.basename(__file__))\n"
                                          "with multiprocessing.Pool(2) as pool:\n"
                                          "    print('pool', pool.map(square, [1, 2, 3]), sibling.triple(2))\n");
-        const Run r = memscope(
+        const Run r = runMemscope(
             {QStringLiteral("run"), path, QStringLiteral("first"), QStringLiteral("--"), QStringLiteral("--second")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("argv ['first', '--second'] script.py"), r.out.constData());
@@ -240,9 +246,9 @@ private Q_SLOTS:
     void encodingsAsPythonReadsThem()
     {
         QTemporaryDir dir;
-        Run r = memscope({QStringLiteral("run"), writeScript(dir, "\xef\xbb\xbfprint('with bom')\n")});
+        Run r = runMemscope({QStringLiteral("run"), writeScript(dir, "\xef\xbb\xbfprint('with bom')\n")});
         QVERIFY2(r.exitCode == 0 && r.out.contains("with bom"), r.err.constData());
-        r = memscope({QStringLiteral("run"), writeScript(dir, "# coding: latin-1\nprint(ord('\xe9'))\n")});
+        r = runMemscope({QStringLiteral("run"), writeScript(dir, "# coding: latin-1\nprint(ord('\xe9'))\n")});
         QVERIFY2(r.exitCode == 0 && r.out.contains("233"), r.err.constData());
     }
 
@@ -270,14 +276,14 @@ private Q_SLOTS:
 
     void endlessFileIsRefused()
     {
-        const Run r = memscope({QStringLiteral("run"), QStringLiteral("/dev/zero")});
+        const Run r = runMemscope({QStringLiteral("run"), QStringLiteral("/dev/zero")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("larger than"), r.err.constData());
     }
 
     void missingScript()
     {
-        const Run r = memscope({QStringLiteral("run"), QStringLiteral("/nonexistent/script.py")});
+        const Run r = runMemscope({QStringLiteral("run"), QStringLiteral("/nonexistent/script.py")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains("/nonexistent/script.py"));
     }
@@ -286,10 +292,74 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writeScript(dir, "x = 1\n");
-        const Run r =
-            memscope({QStringLiteral("run"), path, QStringLiteral("--python"), QStringLiteral("/nonexistent/python3")});
+        const Run r = runMemscope(
+            {QStringLiteral("run"), path, QStringLiteral("--python"), QStringLiteral("/nonexistent/python3")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("no working Python interpreter at '/nonexistent/python3'"), r.err.constData());
+    }
+
+    // --record writes the whole timeline; `memscope open` shows it without
+    // Python, and refuses a damaged file with its reason.
+    void recordAndOpen()
+    {
+        requireModule("numpy");
+        QTemporaryDir dir;
+        const QString script =
+            writeScript(dir, "import numpy as np\na = np.arange(4.0)\nb = a.copy()\na[1] = 7\nprint('done')\n");
+        const QString file = dir.filePath(QStringLiteral("run.msrec"));
+        const Run r = runMemscope({QStringLiteral("run"), script, QStringLiteral("--record"), file});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("recorded 5 step(s)"), r.err.constData());
+        const memscope::engine::RecordingResult read = memscope::engine::readRecording(file.toStdString());
+        QVERIFY2(read.ok(), read.error.c_str());
+        const memscope::engine::Recording &rec = *read.recording;
+        QCOMPARE(rec.steps.size(), std::size_t(5));
+        QCOMPARE(rec.steps[2]->code, std::string("b = a.copy()"));
+        QCOMPARE(rec.steps[4]->output, std::string("done\n"));
+        QVERIFY(rec.info.frameworks.contains("NumPy"));
+        QVERIFY(!rec.info.pythonVersion.empty());
+        QVERIFY(QString::fromStdString(rec.info.source).endsWith(QStringLiteral("script.py")));
+        const auto &s3 = *rec.steps[3]->snapshot; // after a[1] = 7: b is still the copy made at step 3
+        QCOMPARE(s3.facts.size(), std::size_t(2));
+        QCOMPARE(s3.relations.size(), std::size_t(1));
+        QCOMPARE(s3.relations[0].relation, memscope::engine::Relation::Copy);
+        QCOMPARE(s3.changedCount[std::size_t(s3.indexOf("a"))], std::int64_t(1));
+
+        // Shown in the window at step 3, without running anything.
+        const QString shot = dir.filePath(QStringLiteral("open.png"));
+        const Run shown = runMemscope({QStringLiteral("open"), file, QStringLiteral("--step"), QStringLiteral("3"),
+                                       QStringLiteral("--screenshot"), shot});
+        QVERIFY2(shown.exitCode == 0, shown.err.constData());
+        QVERIFY(QFileInfo(shot).size() > 0);
+
+        // Damaged files are refused with the reason, and no window opens.
+        QFile whole(file);
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        const QByteArray bytes = whole.readAll();
+        const auto refused = [&](const QByteArray &content, const char *reason) {
+            const QString bad = dir.filePath(QStringLiteral("bad.msrec"));
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(content);
+            f.close();
+            const Run o = runMemscope({QStringLiteral("open"), bad});
+            QCOMPARE(o.exitCode, 2);
+            QVERIFY2(o.err.contains(reason), o.err.constData());
+        };
+        refused(bytes.left(bytes.size() / 2), "truncated");
+        refused("print('not a recording')\n", "not a MemScope recording");
+        QByteArray newer = bytes;
+        newer[8] = char(99); // the format version, little-endian, after the 8-byte magic
+        refused(newer, "newer");
+        const Run missing = runMemscope({QStringLiteral("open"), dir.filePath(QStringLiteral("none.msrec"))});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY2(missing.err.contains("none.msrec"), missing.err.constData());
+
+        // A recording that cannot be written is an error (status 2), not a silent loss.
+        const Run unwritable = runMemscope({QStringLiteral("run"), script, QStringLiteral("--record"),
+                                            dir.filePath(QStringLiteral("no/such/folder/x.msrec"))});
+        QCOMPARE(unwritable.exitCode, 2);
+        QVERIFY2(unwritable.err.contains("cannot write the recording"), unwritable.err.constData());
     }
 };
 

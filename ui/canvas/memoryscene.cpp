@@ -255,10 +255,14 @@ void MemoryScene::rebuild()
     setBackgroundBrush(m_colors.canvasBackground);
     const ThemeColors &c = m_colors;
     if (!m_snapshot || m_snapshot->facts.empty()) {
-        auto *t = placeText(this,
-                            tr("No arrays or tensors yet. Create one in the console, for example\n"
-                               "    import numpy as np; a = np.arange(6.0).reshape(2, 3)"),
-                            uiFont(12), c.mutedText, {24, 24});
+        // A step of a timeline (shown again, or recorded) says what it is; a fresh session, what to do.
+        const QString text = m_snapshot && m_snapshot->step > 0
+            ? tr("Step %1 · %2\nNo arrays or tensors at this step.")
+                  .arg(m_snapshot->step)
+                  .arg(QString::fromStdString(m_snapshot->statement).section(QLatin1Char('\n'), 0, 0).left(80))
+            : tr("No arrays or tensors yet. Create one in the console, for example\n"
+                 "    import numpy as np; a = np.arange(6.0).reshape(2, 3)");
+        auto *t = placeText(this, text, uiFont(12), c.mutedText, {24, 24});
         t->setData(kKindKey, static_cast<int>(ItemKind::Caption));
         setSceneRect(itemsBoundingRect().adjusted(-20, -20, 40, 40));
         return;

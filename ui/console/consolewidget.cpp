@@ -163,6 +163,39 @@ int ConsoleWidget::insertBeforePrompt(const QString &text, const QTextCharFormat
     return start;
 }
 
+void ConsoleWidget::showRecording(const QString &header, const std::vector<std::shared_ptr<const engine::Step>> &steps)
+{
+    setReadOnly(true);
+    m_promptShown = false;
+    clear();
+    QTextCharFormat note, prompt, error;
+    if (m_theme) {
+        note.setForeground(m_theme->colors().mutedText);
+        prompt.setForeground(m_theme->colors().prompt);
+        error.setForeground(m_theme->colors().error);
+    }
+    QTextCursor c(document());
+    c.insertText(QStringLiteral("# ") + header + QLatin1Char('\n'), note);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const engine::Step &step = *steps[i];
+        const QTextBlock first = c.block();
+        const QStringList lines = QString::fromStdString(step.code).split(QLatin1Char('\n'));
+        for (qsizetype l = 0; l < lines.size(); ++l) {
+            c.insertText(l == 0 ? kPrompt : kContinuation, prompt);
+            c.insertText(lines[l] + QLatin1Char('\n'), QTextCharFormat());
+        }
+        QTextBlock(first).setUserState(static_cast<int>(i) + 1);
+        if (!step.output.empty())
+            c.insertText(abridged(QString::fromStdString(step.output)), QTextCharFormat());
+        if (!step.error.empty())
+            c.insertText(abridged(QString::fromStdString(step.error)), error);
+        if (!c.atBlockStart())
+            c.insertText(QStringLiteral("\n"), QTextCharFormat());
+    }
+    c.insertText(tr("# end of the recording: %n step(s); nothing here runs", nullptr, static_cast<int>(steps.size())),
+                 note);
+}
+
 void ConsoleWidget::trimScrollback(qsizetype incoming)
 {
     // Bounded in characters as well as in blocks (setMaximumBlockCount): 20,000
@@ -466,7 +499,8 @@ void ConsoleWidget::keyPressEvent(QKeyEvent *event)
 {
     const bool ctrl = event->modifiers() & Qt::ControlModifier;
     // Typing is for the live step: the timeline goes back there.
-    if (m_session && !m_session->isLive() && !ctrl && !event->text().isEmpty() && event->text().at(0).isPrint())
+    if (m_session && !m_session->isLive() && !m_session->isRecording() && !ctrl && !event->text().isEmpty() &&
+        event->text().at(0).isPrint())
         m_session->goLive();
     if (m_completions->isVisible()) {
         if (event->key() == Qt::Key_Escape) {

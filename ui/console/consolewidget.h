@@ -32,6 +32,10 @@ public:
     /// Runs a script file (its bytes) as `python FILE` would, one step per
     /// statement; the transcript says what ran. False when the console is busy.
     bool runScript(const QString &path, const QByteArray &source);
+    /// Shows a recording's transcript, read-only: `header` (where and with
+    /// what it was recorded), then each step's code, output and error as the
+    /// console showed them; each step's input is marked when the cursor is on it.
+    void showRecording(const QString &header, const std::vector<std::shared_ptr<const engine::Step>> &steps);
     const QStringList &history() const { return m_history; }
     bool isRunning() const { return m_running; }
     /// Nothing running and nothing queued: the prompt waits for input.

@@ -164,6 +164,7 @@ int runScriptCommand(Runtime &runtime, const RunOptions &options)
     QJsonArray steps;
     std::shared_ptr<const Snapshot> previous;
     Timeline timeline; // what --record writes: values shared between steps, within the budget
+    timeline.setPacker(recordingPacker());
     std::promise<RunEnd> finished;
     backend.runSource(
         std::move(source),

@@ -2,8 +2,11 @@
 #include "ui/devicesmodel.h"
 
 #include "engine/runtime.h"
+#include "engine/snapshot.h"
 
 #include <QLocale>
+
+#include <algorithm>
 
 namespace memscope::ui {
 
@@ -26,9 +29,27 @@ void DevicesModel::refresh()
         row.description = QString::fromStdString(backend->description());
         row.inUse = backend->bytesInUse();
         row.emulated = d.emulated;
+        const auto at = m_stepBytes.find(row.name);
+        row.atStep = at == m_stepBytes.end() ? 0 : at->second;
         m_rows.push_back(row);
     }
+    for (const auto &[name, bytes] : m_stepBytes) {
+        if (std::any_of(m_rows.begin(), m_rows.end(), [&](const Row &r) { return r.name == name; }))
+            continue;
+        // A recording made on another machine: its GPU is not this one's.
+        m_rows.push_back({name, tr("as recorded"), tr("not on this machine"), 0, bytes,
+                          name.contains(QLatin1String("emulated"))});
+    }
     endResetModel();
+}
+
+void DevicesModel::setSnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot)
+{
+    m_stepBytes.clear();
+    if (snapshot)
+        for (const engine::BufferInfo &b : snapshot->buffers)
+            m_stepBytes[QString::fromStdString(b.device.toString())] += b.hi - b.lo;
+    refresh();
 }
 
 int DevicesModel::rowCount(const QModelIndex &parent) const
@@ -56,9 +77,15 @@ QVariant DevicesModel::data(const QModelIndex &index, int role) const
             return row.description;
         case InUse:
             return QLocale().formattedDataSize(static_cast<qint64>(row.inUse));
+        case AtStep:
+            return QLocale().formattedDataSize(static_cast<qint64>(row.atStep));
         }
     } else if (role == Qt::UserRole && index.column() == InUse) {
         return row.inUse;
+    } else if (role == Qt::UserRole && index.column() == AtStep) {
+        return row.atStep;
+    } else if (role == Qt::ToolTipRole && index.column() == AtStep) {
+        return tr("Bytes of the buffers that the objects of the step shown view on this device");
     } else if (role == Qt::ToolTipRole && row.emulated) {
         return tr("No GPU was found: this device is host memory behind explicit transfers, standing in for a GPU.");
     }
@@ -77,7 +104,9 @@ QVariant DevicesModel::headerData(int section, Qt::Orientation orientation, int 
     case Description:
         return tr("Backed by");
     case InUse:
-        return tr("In use");
+        return tr("Engine in use");
+    case AtStep:
+        return tr("At this step");
     }
     return {};
 }

@@ -265,7 +265,7 @@ void MainWindow::applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot)
     m_objects->setSnapshot(snapshot);
     m_scene->setSnapshot(snapshot, m_selected);
     m_editor->showObject(snapshot, m_selected);
-    m_devices->refresh();
+    m_devices->setSnapshot(snapshot);
     if (m_selected) {
         const int row = m_objects->rowOf(m_selected);
         if (row >= 0)

@@ -25,6 +25,8 @@ Session::Session(engine::ScriptBackend *backend, QObject *parent)
             .value(QStringLiteral("timeline/budgetMiB"), qulonglong(engine::Timeline::kDefaultBudget >> 20))
             .toULongLong();
     m_timeline.setBudget(std::uint64_t(budgetMiB) << 20);
+    // Over budget, old steps keep their facts packed (a few KiB each), not dropped.
+    m_timeline.setPacker(engine::recordingPacker());
     m_flushTimer.setInterval(30);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &Session::flushOutput);
@@ -143,6 +145,11 @@ void Session::append(std::shared_ptr<const engine::Step> step)
         Q_EMIT snapshotAvailable(m_snapshot);
     }
     Q_EMIT cursorMoved(cursor(), stepCount());
+}
+
+void Session::setTimelineBudget(std::uint64_t bytes)
+{
+    m_timeline.setBudget(bytes);
 }
 
 void Session::loadRecording(const engine::Recording &recording)

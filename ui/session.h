@@ -53,6 +53,8 @@ public:
     void goLive() { setCursor(stepCount() - 1); }
     /// The timeline's value budget (bytes of element values kept for past steps).
     const engine::Timeline &timeline() const { return m_timeline; }
+    /// Overrides the budget setting (timeline/budgetMiB) for this session.
+    void setTimelineBudget(std::uint64_t bytes);
     /// Shows a recording: its steps become the timeline (the cursor at the
     /// first), nothing runs and nothing can be edited. For a session without
     /// a backend (`memscope open`).

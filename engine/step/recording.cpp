@@ -316,4 +316,29 @@ RecordingResult readRecording(const std::filesystem::path &path, const Recording
     return r;
 }
 
+Timeline::Packer recordingPacker()
+{
+    Timeline::Packer packer;
+    packer.pack = [](const Step &step) {
+        std::vector<std::uint8_t> bytes;
+        const std::shared_ptr<const Step> one(std::shared_ptr<const Step> {}, &step); // not owned: encoded now
+        if (!encodeRecording(std::span(&one, 1), RecordingInfo {}, bytes).empty())
+            bytes.clear(); // not packed: the step stays as it is
+        return bytes;
+    };
+    packer.unpack = [](std::span<const std::uint8_t> bytes) -> std::shared_ptr<const Step> {
+        RecordingResult r = decodeRecording(bytes);
+        // Packed by this process a moment ago; a failure here is a bug, shown as an empty step.
+        if (!r.ok() || r.recording->steps.size() != 1) {
+            auto broken = std::make_shared<Step>();
+            broken->status = Step::Status::Error;
+            broken->error = "MemScope could not unpack this step: " + r.error;
+            broken->snapshot = std::make_shared<const Snapshot>();
+            return broken;
+        }
+        return r.recording->steps.front();
+    };
+    return packer;
+}
+
 } // namespace memscope::engine

@@ -7,6 +7,7 @@
 // through nlohmann/json, zstd): the engine core does not need either.
 
 #include "engine/step/step.h"
+#include "engine/step/timeline.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -88,5 +89,9 @@ std::string writeRecording(const std::filesystem::path &path, std::span<const st
                            const RecordingInfo &info);
 /// Reads and validates the recording at `path`.
 RecordingResult readRecording(const std::filesystem::path &path, const RecordingLimits &limits = {});
+
+/// The Timeline's packer: a step as a one-step recording in memory (CBOR,
+/// zstd), a few KiB for what takes tens of KiB unpacked.
+Timeline::Packer recordingPacker();
 
 } // namespace memscope::engine

@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -38,11 +40,8 @@ public:
     using StepPtr = std::shared_ptr<const Step>;
 
     static constexpr std::uint64_t kDefaultBudget = std::uint64_t {512} << 20;
-    /// A rough size of one fact without its values (names, shape, strides,
-    /// origin, relations), counted against the budget.
-    static constexpr std::uint64_t kFactBytes = 512;
     /// What a snapshot keeps besides values, as the budget counts it:
-    /// kFactBytes per fact plus its lists of changed elements (up to 8 MiB a
+    /// snapshotBytes() plus its lists of changed elements (up to 8 MiB a
     /// fact: a broadcast write lists a million indices, every step).
     static std::uint64_t factBytes(const Snapshot &s);
 
@@ -57,10 +56,26 @@ public:
 
     std::size_t size() const { return m_steps.size(); }
     bool empty() const { return m_steps.empty(); }
-    /// Step `i` (0 = oldest); `i` must be < size().
-    const StepPtr &at(std::size_t i) const { return m_steps[i]; }
-    /// All steps, oldest first (what a recording writes).
-    const std::vector<StepPtr> &steps() const { return m_steps; }
+    /// Step `i` (0 = oldest); `i` must be < size(). A packed step is
+    /// unpacked (the last few are cached).
+    StepPtr at(std::size_t i) const;
+    /// All steps, oldest first (what a recording writes); packed ones unpacked.
+    std::vector<StepPtr> steps() const;
+
+    /// Packs a step into compact bytes and back (MemScope packs it as a
+    /// one-step recording: CBOR, zstd). With a packer, a step whose values
+    /// the budget dropped is kept packed, its facts intact, and unpacked when
+    /// shown: a 10,000-step timeline keeps every fact in a few tens of MiB
+    /// instead of hundreds. Without one, steps stay as they are.
+    struct Packer
+    {
+        std::function<std::vector<std::uint8_t>(const Step &)> pack; ///< empty bytes: not packed
+        std::function<StepPtr(std::span<const std::uint8_t>)> unpack;
+    };
+    void setPacker(Packer packer) { m_packer = std::move(packer); }
+    /// Bytes of the packed steps.
+    std::uint64_t packedBytes() const { return m_packedBytes; }
+    std::size_t packedSteps() const { return m_packedCount; }
 
     /// Index of the step shown; 0 when empty.
     std::size_t cursor() const { return m_cursor; }
@@ -86,10 +101,14 @@ public:
     void setBudget(std::uint64_t bytes);
     /// Bytes of the distinct value holders the steps keep.
     std::uint64_t valueBytes() const { return m_valueBytes; }
-    /// valueBytes() plus factBytes() of every step: what the budget bounds.
-    std::uint64_t memoryBytes() const { return m_valueBytes + m_factBytes; }
+    /// valueBytes(), factBytes() of every unpacked step and packedBytes():
+    /// what the budget bounds.
+    std::uint64_t memoryBytes() const { return m_valueBytes + m_factBytes + m_packedBytes; }
     /// Whether step `i` had its values dropped ("values no longer kept for step N").
     bool valuesDropped(std::size_t i) const;
+    /// What a snapshot's facts, relations and buffers take in memory,
+    /// approximately (what the budget counts for them).
+    static std::uint64_t snapshotBytes(const Snapshot &s);
     /// How many of the oldest steps the budget has visited (each one without
     /// values now, unless it had none to drop).
     std::size_t droppedSteps() const { return m_evicted; }
@@ -98,7 +117,15 @@ private:
     void count(const Step &step, int sign);
     void enforceBudget();
 
-    std::vector<StepPtr> m_steps;
+    void pack(std::size_t i);
+
+    std::vector<StepPtr> m_steps; ///< null where packed
+    std::vector<std::vector<std::uint8_t>> m_packed; ///< per step; empty unless packed
+    Packer m_packer;
+    std::uint64_t m_packedBytes = 0;
+    std::size_t m_packedCount = 0;
+    /// The last steps unpacked (for a scrubber moving over packed steps).
+    mutable std::vector<std::pair<std::size_t, StepPtr>> m_unpacked;
     std::size_t m_cursor = 0;
     std::uint64_t m_budget;
     std::uint64_t m_valueBytes = 0;

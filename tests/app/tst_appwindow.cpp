@@ -557,6 +557,15 @@ private Q_SLOTS:
         ui::ElementsModel *model = m_window->elementEditor()->model();
         QCOMPARE(model->index(1, 0).data().toString(), QStringLiteral("0.0")); // the value then, not 5
         QVERIFY(!(model->flags(model->index(1, 0)) & Qt::ItemIsEditable));
+        // The devices panel counts the buffers of the step shown: x's 24 B, not x's and y's.
+        const auto atStep = [this] {
+            ui::DevicesModel *devices = m_window->devicesModel();
+            for (int r = 0; r < devices->rowCount(); ++r)
+                if (devices->index(r, ui::DevicesModel::Name).data().toString() == QLatin1String("cpu"))
+                    return devices->index(r, ui::DevicesModel::AtStep).data(Qt::UserRole).toULongLong();
+            return qulonglong(0);
+        };
+        QCOMPARE(atStep(), qulonglong(24));
         QVERIFY(!m_window->elementEditor()->isLive());
         // Editing the past is refused, and says why.
         model->setData(model->index(0, 0), QStringLiteral("9"));
@@ -573,6 +582,7 @@ private Q_SLOTS:
         nav[1]->trigger(); // forward
         QCOMPARE(session->cursor(), 2);
         QCOMPARE(m_window->objectsModel()->rowCount(), 2);
+        QCOMPARE(atStep(), qulonglong(48));
         nav[0]->trigger(); // back
         QCOMPARE(session->cursor(), 1);
         // Typing in the console goes back to the live step.

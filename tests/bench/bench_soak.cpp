@@ -4,7 +4,7 @@
 // flat cost per step however long the timeline: per-statement time over the
 // last 500 statements within 1.5x of the first 500, and resident memory
 // bounded by the timeline's budget.
-// Usage: QT_QPA_PLATFORM=offscreen bench_soak [statements, default 10000]
+// Usage: QT_QPA_PLATFORM=offscreen bench_soak [statements, default 10000] [budget MiB, default: the setting]
 
 #include "app/python/pythonbackend.h"
 #include "engine/runtime.h"
@@ -79,6 +79,7 @@ int main(int argc, char **argv)
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
     QApplication app(argc, argv);
     const int count = argc > 1 ? std::max(1000, std::atoi(argv[1])) : 10000;
+    const long budgetMiB = argc > 2 ? std::atol(argv[2]) : 0; // 0: the setting (512 MiB by default)
 
     engine::RuntimeOptions o;
     o.useCuda = false;
@@ -93,6 +94,8 @@ int main(int argc, char **argv)
     window.resize(1600, 1000);
     window.show();
     ui::ConsoleWidget *console = window.console();
+    if (budgetMiB > 0)
+        window.session()->setTimelineBudget(std::uint64_t(budgetMiB) << 20);
     const auto typeAndWait = [&](const QString &line) {
         console->submitInput(line);
         // The statement's end reaches the GUI as queued events; wait for the prompt.
@@ -122,9 +125,13 @@ int main(int argc, char **argv)
     std::printf("resident memory: %.1f MiB after import", rssStart / 1024.0);
     for (const auto &[k, kib] : rss)
         std::printf("; %.1f MiB after %d", kib / 1024.0, k);
-    std::printf("\ntimeline: %.1f MiB of values kept (budget %.0f MiB)\n",
-                static_cast<double>(window.session()->timeline().valueBytes()) / (1 << 20),
-                static_cast<double>(window.session()->timeline().budget()) / (1 << 20));
+    const engine::Timeline &timeline = window.session()->timeline();
+    std::printf("\ntimeline: %.1f MiB counted (values %.1f MiB; %zu old steps packed into %.1f MiB), budget %.0f "
+                "MiB\n",
+                static_cast<double>(timeline.memoryBytes()) / (1 << 20),
+                static_cast<double>(timeline.valueBytes()) / (1 << 20), timeline.packedSteps(),
+                static_cast<double>(timeline.packedBytes()) / (1 << 20),
+                static_cast<double>(timeline.budget()) / (1 << 20));
     window.session()->detachBackend();
     return 0;
 }

@@ -432,6 +432,31 @@ private Q_SLOTS:
         QVERIFY(r.recording->steps[0]->snapshot->valuesDropped);
     }
 
+    // The timeline's packer: steps over budget kept as one-step recordings,
+    // equal field by field when unpacked, and far smaller.
+    void packedStepsUnpackEqual()
+    {
+        const Session session;
+        Timeline timeline(0);
+        timeline.setPacker(recordingPacker());
+        std::uint64_t unpacked = 0;
+        for (const auto &s : session.steps) {
+            timeline.append(s);
+            if (s->snapshot)
+                unpacked += Timeline::factBytes(*s->snapshot);
+        }
+        QCOMPARE(timeline.packedSteps(), session.steps.size() - 1); // never the live step
+        QVERIFY(timeline.packedBytes() > 0);
+        QVERIFY2(timeline.packedBytes() < unpacked, std::to_string(timeline.packedBytes()).c_str());
+        Timeline dropped(0); // the same steps, values dropped and not packed
+        for (const auto &s : session.steps)
+            dropped.append(s);
+        for (std::size_t i = 0; i < timeline.size(); ++i) {
+            const std::string diff = stepDiff(*dropped.at(i), *timeline.at(i));
+            QVERIFY2(diff.empty(), ("step " + std::to_string(i) + ": " + diff).c_str());
+        }
+    }
+
     void fileRoundTrip()
     {
         const Session session;

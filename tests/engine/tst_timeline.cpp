@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <span>
+
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of these.
 #ifndef Q_MOC_RUN
 #include "engine/step/timeline.h"
@@ -59,10 +61,12 @@ private Q_SLOTS:
         }
         QCOMPARE(timeline.size(), kSteps);
         QCOMPARE(timeline.valueBytes(), (kObjects + kSteps - 1) * kObjectBytes); // 140,672 B
-        // Besides values: a fixed size per fact, and the one changed index of each step after the first.
-        QCOMPARE(timeline.memoryBytes(),
-                 timeline.valueBytes() + kSteps * kObjects * Timeline::kFactBytes +
-                     (kSteps - 1) * sizeof(std::int64_t));
+        // Besides values: the facts' own size, and the one changed index of each step after the first.
+        std::uint64_t facts = 0;
+        for (std::size_t n = 0; n < kSteps; ++n)
+            facts += Timeline::snapshotBytes(*timeline.at(n)->snapshot);
+        QVERIFY(facts >= kSteps * kObjects * sizeof(MemoryFact));
+        QCOMPARE(timeline.memoryBytes(), timeline.valueBytes() + facts + (kSteps - 1) * sizeof(std::int64_t));
         QVERIFY(timeline.valueBytes() < kSteps * kObjects * kObjectBytes / 50); // unshared: 12.8 MB
         QCOMPARE(timeline.droppedSteps(), std::size_t(0));
 
@@ -113,7 +117,10 @@ private Q_SLOTS:
             made.push_back(makeStep(builder, std::move(facts), "step " + std::to_string(n)));
             fixed += Timeline::factBytes(*made.back()->snapshot);
         }
-        QCOMPARE(fixed, kSteps * (kObjects + 1) * Timeline::kFactBytes + (kSteps - 1) * 5 * sizeof(std::int64_t));
+        std::uint64_t structures = 0;
+        for (const auto &step : made)
+            structures += Timeline::snapshotBytes(*step->snapshot);
+        QCOMPARE(fixed, structures + (kSteps - 1) * 5 * sizeof(std::int64_t)); // and each step's 5 changed indices
         const std::uint64_t budget = fixed + 3 * kStepValues; // room for the values of 3 steps
         Timeline timeline(budget);
         for (const auto &step : made) {
@@ -226,6 +233,52 @@ private Q_SLOTS:
         timeline.append(bareStep("c"));
         QCOMPARE(timeline.cursor(), std::size_t(0));
         QVERIFY(timeline.atLive());
+    }
+
+    // With a packer, steps whose values were dropped are kept packed and
+    // unpacked when asked for: the facts are all there, memory is the packed size.
+    void droppedStepsArePackedAndUnpacked()
+    {
+        HostObjects objects(4, 64);
+        SnapshotBuilder builder;
+        std::vector<std::shared_ptr<const Step>> made;
+        for (std::size_t n = 0; n < 20; ++n) {
+            objects.arrays[n % 4][0] += 1.0;
+            made.push_back(makeStep(builder, objects.facts(), "step " + std::to_string(n)));
+        }
+        // A stand-in packer: the step kept aside, its index as the bytes.
+        std::vector<std::shared_ptr<const Step>> shelf;
+        Timeline timeline(Timeline::factBytes(*made[0]->snapshot) * 3);
+        int packs = 0, unpacks = 0;
+        timeline.setPacker({[&](const Step &step) {
+                                ++packs;
+                                shelf.push_back(std::make_shared<const Step>(step));
+                                return std::vector<std::uint8_t> {std::uint8_t(shelf.size() - 1)};
+                            },
+                            [&](std::span<const std::uint8_t> bytes) {
+                                ++unpacks;
+                                return shelf.at(bytes[0]);
+                            }});
+        for (const auto &step : made)
+            timeline.append(step);
+        QVERIFY(timeline.packedSteps() > 10);
+        QCOMPARE(timeline.packedSteps(), std::size_t(packs));
+        QCOMPARE(timeline.packedBytes(), std::uint64_t(packs));
+        QVERIFY(timeline.memoryBytes() <= timeline.budget());
+        for (std::size_t n = 0; n < made.size(); ++n) {
+            const auto step = timeline.at(n);
+            QCOMPARE(step->code, made[n]->code);
+            QCOMPARE(step->snapshot->facts.size(), made[n]->snapshot->facts.size());
+            QCOMPARE(timeline.valuesDropped(n), n < timeline.packedSteps() || step->snapshot->valuesDropped);
+        }
+        QVERIFY(unpacks > 0);
+        const int before = unpacks;
+        (void)timeline.at(0); // cached: unpacked once for a scrubber passing by
+        (void)timeline.at(0);
+        QVERIFY(unpacks <= before + 1);
+        QCOMPARE(timeline.steps().size(), made.size());
+        timeline.clear();
+        QCOMPARE(timeline.packedBytes(), std::uint64_t(0));
     }
 };
 

@@ -37,8 +37,8 @@ void DevicesModel::refresh()
         if (std::any_of(m_rows.begin(), m_rows.end(), [&](const Row &r) { return r.name == name; }))
             continue;
         // A recording made on another machine: its GPU is not this one's.
-        m_rows.push_back({name, tr("as recorded"), tr("not on this machine"), 0, bytes,
-                          name.contains(QLatin1String("emulated"))});
+        m_rows.push_back(
+            {name, tr("as recorded"), tr("not on this machine"), 0, bytes, name.contains(QLatin1String("emulated"))});
     }
     endResetModel();
 }

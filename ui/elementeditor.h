@@ -52,9 +52,9 @@ private:
     QLabel *m_message;
     QCheckBox *m_writeAnyway;
     QHBoxLayout *m_dims;
-    std::vector<std::int64_t> m_pickerShape;
+    std::vector<std::int64_t> m_pickerShape; ///< shape the dimension picker was built for
     bool m_live = true;
-    QString m_pastReason; ///< shape the dimension picker was built for
+    QString m_pastReason; ///< why nothing can be edited off the live step
 };
 
 } // namespace memscope::ui

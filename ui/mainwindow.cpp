@@ -66,9 +66,14 @@ MainWindow::MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend,
     m_defaultState = saveState();
 
     connect(m_session, &Session::snapshotAvailable, this, &MainWindow::applySnapshot);
-    connect(m_session, &Session::stepAppended, this,
-            [this](const std::shared_ptr<const engine::Step> &step) { m_plots->addStep(*step->snapshot); });
-    connect(m_session, &Session::timelineCleared, m_plots, &TrafficPlot::clear);
+    connect(m_session, &Session::stepAppended, this, [this](const std::shared_ptr<const engine::Step> &step) {
+        if (step->snapshot)
+            m_plots->addStep(*step->snapshot);
+    });
+    connect(m_session, &Session::timelineCleared, this, [this] {
+        m_plots->clear();
+        m_lastLiveStep = 0; // step numbers start again
+    });
     connect(m_session, &Session::cursorMoved, this, &MainWindow::followCursor);
     connect(m_session, &Session::busyChanged, this,
             [this](bool busy) { statusBar()->showMessage(busy ? tr("running…") : tr("ready"), busy ? 0 : 3000); });
@@ -244,22 +249,27 @@ void MainWindow::createMenus()
 
 void MainWindow::applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot)
 {
-    // Follow what the statement just created, so its values are in view; at
-    // a step where the selected object does not exist (yet), the newest one.
+    // A new live step: follow what the statement just created, so its values
+    // are in view. Scrubbing keeps the selection; at a step where the selected
+    // object does not exist (yet), the newest one is shown.
+    const bool newLiveStep =
+        snapshot && m_session->isLive() && !m_session->isRecording() && snapshot->step > m_lastLiveStep;
+    if (newLiveStep)
+        m_lastLiveStep = snapshot->step;
     if (snapshot) {
-        bool present = false;
         int newest = -1;
         for (std::size_t i = 0; i < snapshot->facts.size(); ++i) {
             const engine::MemoryFact &f = snapshot->facts[i];
             if (!f.isSupported())
                 continue;
-            present = present || f.objectId == m_selected;
             if (newest < 0 || snapshot->origins[i].step >= snapshot->origins[std::size_t(newest)].step)
                 newest = static_cast<int>(i);
-            if (snapshot->origins[i].step == snapshot->step)
+            if (newLiveStep && snapshot->origins[i].step == snapshot->step)
                 m_selected = f.objectId;
         }
-        if (!present && newest >= 0 && snapshot->origins[std::size_t(newest)].step != snapshot->step)
+        const bool selectedHere = std::any_of(snapshot->facts.begin(), snapshot->facts.end(),
+                                              [&](const engine::MemoryFact &f) { return f.objectId == m_selected; });
+        if (!selectedHere && newest >= 0)
             m_selected = snapshot->facts[std::size_t(newest)].objectId;
     }
     m_objects->setSnapshot(snapshot);

@@ -103,6 +103,7 @@ private:
     DevicesModel *m_devices;
     Scrubber *m_scrubber;
     std::uint64_t m_selected = 0;
+    int m_lastLiveStep = 0; ///< the newest step number shown live (new steps select what they create)
     QByteArray m_defaultState;
     QString m_environment;
 };

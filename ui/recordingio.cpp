@@ -16,7 +16,7 @@ engine::RecordingInfo recordingInfo(const QString &environment, const engine::Ru
     for (const QString &line : environment.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
         // "Name version" or "Python version (path)".
         const QStringList words = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        if (words.size() < 2)
+        if (words.size() < 2 || !words[1].front().isDigit()) // "versions unavailable: ..." is no version
             continue;
         if (words[0] == QLatin1String("Python"))
             info.pythonVersion = words[1].toStdString();

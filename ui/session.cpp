@@ -159,7 +159,14 @@ void Session::loadRecording(const engine::Recording &recording)
     Q_EMIT timelineCleared();
     // Everything the file holds is kept: it was within a budget when recorded.
     m_timeline.setBudget(std::numeric_limits<std::uint64_t>::max());
-    for (const auto &step : recording.steps) {
+    for (std::shared_ptr<const engine::Step> step : recording.steps) {
+        if (!step)
+            continue;
+        if (!step->snapshot) { // a step that made no snapshot is shown as an empty one
+            auto filled = std::make_shared<engine::Step>(*step);
+            filled->snapshot = std::make_shared<const engine::Snapshot>();
+            step = std::move(filled);
+        }
         m_timeline.append(step);
         Q_EMIT stepAppended(step, stepCount() - 1);
     }

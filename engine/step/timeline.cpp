@@ -104,6 +104,7 @@ void Timeline::pack(std::size_t i)
     if (bytes.empty())
         return;
     count(*m_steps[i], -1);
+    m_droppedWhenPacked[i] = m_steps[i]->snapshot && m_steps[i]->snapshot->valuesDropped;
     m_packedBytes += bytes.size();
     ++m_packedCount;
     m_packed[i] = std::move(bytes);
@@ -122,6 +123,7 @@ void Timeline::append(StepPtr step)
     count(*step, +1);
     m_steps.push_back(std::move(step));
     m_packed.emplace_back();
+    m_droppedWhenPacked.push_back(false);
     if (follow)
         m_cursor = m_steps.size() - 1;
     enforceBudget();
@@ -131,6 +133,7 @@ void Timeline::clear()
 {
     m_steps.clear();
     m_packed.clear();
+    m_droppedWhenPacked.clear();
     m_unpacked.clear();
     m_packedBytes = 0;
     m_packedCount = 0;
@@ -180,7 +183,7 @@ bool Timeline::valuesDropped(std::size_t i) const
     if (i >= m_steps.size())
         return false;
     if (!m_steps[i])
-        return true; // packed only once its values were dropped
+        return m_droppedWhenPacked[i];
     return m_steps[i]->snapshot && m_steps[i]->snapshot->valuesDropped;
 }
 

@@ -80,9 +80,9 @@ public:
     /// Index of the step shown; 0 when empty.
     std::size_t cursor() const { return m_cursor; }
     /// The step at the cursor; null when empty.
-    StepPtr current() const { return empty() ? nullptr : m_steps[m_cursor]; }
+    StepPtr current() const { return empty() ? nullptr : at(m_cursor); }
     /// The last step; null when empty.
-    StepPtr live() const { return empty() ? nullptr : m_steps.back(); }
+    StepPtr live() const { return empty() ? nullptr : at(m_steps.size() - 1); }
     /// Whether the cursor is at the live step (true when empty): only there
     /// may the person edit.
     bool atLive() const { return empty() || m_cursor + 1 == m_steps.size(); }
@@ -121,6 +121,7 @@ private:
 
     std::vector<StepPtr> m_steps; ///< null where packed
     std::vector<std::vector<std::uint8_t>> m_packed; ///< per step; empty unless packed
+    std::vector<bool> m_droppedWhenPacked; ///< per step: its values were dropped (read without unpacking)
     Packer m_packer;
     std::uint64_t m_packedBytes = 0;
     std::size_t m_packedCount = 0;

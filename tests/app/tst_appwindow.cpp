@@ -658,8 +658,9 @@ private Q_SLOTS:
         QVERIFY(session->isRecording());
         QCOMPARE(session->stepCount(), live->stepCount());
         for (int i = 0; i < live->stepCount(); ++i) {
-            const engine::Step &a = *live->stepAt(i);
-            const engine::Step &b = *session->stepAt(i);
+            const auto stepA = live->stepAt(i), stepB = session->stepAt(i); // kept while compared
+            const engine::Step &a = *stepA;
+            const engine::Step &b = *stepB;
             QCOMPARE(b.code, a.code);
             QCOMPARE(b.output, a.output);
             QCOMPARE(b.snapshot->facts.size(), a.snapshot->facts.size());

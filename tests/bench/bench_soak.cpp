@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <malloc.h>
 #include <string>
 #include <vector>
 
@@ -108,12 +109,16 @@ int main(int argc, char **argv)
     std::vector<double> ms;
     ms.reserve(static_cast<std::size_t>(count));
     std::vector<std::pair<int, long>> rss;
+    std::vector<double> heap;
     for (int k = 0; k < count; ++k) {
         const auto t0 = Clock::now();
         typeAndWait(statement(k));
         ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        if ((k + 1) % (count / 5) == 0)
+        if ((k + 1) % (count / 5) == 0) {
             rss.emplace_back(k + 1, residentKiB());
+            const struct mallinfo2 m = mallinfo2(); // C++ heap in use: what RSS growth is made of
+            heap.push_back(static_cast<double>(m.uordblks) / (1 << 20));
+        }
     }
     const std::vector<double> first(ms.begin(), ms.begin() + 500);
     const std::vector<double> last(ms.end() - 500, ms.end());
@@ -123,8 +128,8 @@ int main(int argc, char **argv)
                 "(ratio %.2f, goal <= 1.5)\n",
                 median(first), median(last), median(last) / median(first));
     std::printf("resident memory: %.1f MiB after import", rssStart / 1024.0);
-    for (const auto &[k, kib] : rss)
-        std::printf("; %.1f MiB after %d", kib / 1024.0, k);
+    for (std::size_t i = 0; i < rss.size(); ++i)
+        std::printf("; %.1f MiB after %d (malloc in use %.1f MiB)", rss[i].second / 1024.0, rss[i].first, heap[i]);
     const engine::Timeline &timeline = window.session()->timeline();
     std::printf("\ntimeline: %.1f MiB counted (values %.1f MiB; %zu old steps packed into %.1f MiB), budget %.0f "
                 "MiB\n",

@@ -46,7 +46,9 @@ ConsoleWidget::ConsoleWidget(Session *session, Theme *theme, QWidget *parent)
     QFont mono(QStringLiteral("DejaVu Sans Mono"));
     mono.setStyleHint(QFont::Monospace);
     setFont(mono);
-    setMaximumBlockCount(20000);
+    // Scrollback is bounded by trimScrollback (lines and characters), not by
+    // setMaximumBlockCount: Qt's own trimming would move blocks under the
+    // positions and marks this widget keeps.
 
     m_runningLabel->setText(tr("running… Ctrl+C interrupts"));
     m_runningLabel->setObjectName(QStringLiteral("runningLabel"));
@@ -152,14 +154,16 @@ int ConsoleWidget::insertBeforePrompt(const QString &text, const QTextCharFormat
     } else {
         c.movePosition(QTextCursor::End);
     }
-    const int start = c.position();
     c.insertText(text, format);
+    const int start = c.position() - static_cast<int>(text.size());
     if (promptVisible) {
         m_promptShown = false;
         showPrompt();
         setInputText(input);
     }
-    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    // Follow the output, unless the person is looking at an earlier step's input.
+    if (!m_session || m_session->isLive())
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
     return start;
 }
 
@@ -194,23 +198,37 @@ void ConsoleWidget::showRecording(const QString &header, const std::vector<std::
     }
     c.insertText(tr("# end of the recording: %n step(s); nothing here runs", nullptr, static_cast<int>(steps.size())),
                  note);
+    if (m_session)
+        markStep(m_session->cursor(), m_session->stepCount());
 }
 
 void ConsoleWidget::trimScrollback(qsizetype incoming)
 {
-    // Bounded in characters as well as in blocks (setMaximumBlockCount): 20,000
-    // lines of 256 KiB each would be gigabytes. The oldest lines go first.
-    const qsizetype excess = document()->characterCount() + incoming - m_scrollbackLimit;
-    if (excess <= 0)
+    // Bounded in lines and in characters: 20,000 lines of 256 KiB each would
+    // be gigabytes. The oldest lines go first; the prompt and input stay.
+    const qsizetype excessChars = document()->characterCount() + incoming - m_scrollbackLimit;
+    const int excessLines = document()->blockCount() + 1 - kMaxScrollbackLines;
+    if (excessChars <= 0 && excessLines <= 0)
         return;
     const int keepFrom = m_promptShown ? m_promptStart : document()->characterCount() - 1;
-    // Whole lines only: the first line still needed starts after `excess`.
-    QTextBlock first = document()->findBlock(static_cast<int>(std::min<qsizetype>(excess, keepFrom)));
-    if (first.isValid() && first.position() < excess)
-        first = first.next();
-    const int removed = first.isValid() ? first.position() : keepFrom;
-    if (removed <= 0 || removed > keepFrom)
+    // Whole lines only: the first line kept starts after both excesses.
+    int removed = 0;
+    if (excessLines > 0) {
+        const QTextBlock b = document()->findBlockByNumber(excessLines);
+        removed = b.isValid() ? b.position() : keepFrom;
+    }
+    if (excessChars > removed) {
+        QTextBlock first = document()->findBlock(static_cast<int>(std::min<qsizetype>(excessChars, keepFrom)));
+        if (first.isValid() && first.position() < excessChars)
+            first = first.next();
+        removed = first.isValid() ? first.position() : keepFrom;
+    }
+    removed = std::min(removed, keepFrom);
+    if (removed <= 0)
         return;
+    // Marks in the removed lines go with them (their blocks' nodes are reused).
+    if (m_sourceBlock.isValid() && m_sourceBlock.position() < removed)
+        m_sourceBlock = QTextBlock();
     QTextCursor c(document());
     c.setPosition(0);
     c.setPosition(removed, QTextCursor::KeepAnchor);
@@ -244,7 +262,9 @@ void ConsoleWidget::onStepAppended(const std::shared_ptr<const engine::Step> &st
 void ConsoleWidget::markStep(int index, int count)
 {
     QList<QTextEdit::ExtraSelection> marks;
-    if (index >= 0 && index < count - 1) {
+    // Marked when not live; in a recording every step is (none is live).
+    const bool recording = m_session && m_session->isRecording();
+    if (index >= 0 && (index < count - 1 || recording)) {
         // The input whose first step is the latest one at or before `index`.
         for (QTextBlock b = document()->lastBlock(); b.isValid(); b = b.previous()) {
             if (b.userState() <= 0 || b.userState() > index + 1)
@@ -254,10 +274,13 @@ void ConsoleWidget::markStep(int index, int count)
             mark.format.setBackground(m_theme ? m_theme->colors().changed : QColor(0xfd, 0xe6, 0x8a));
             mark.format.setProperty(QTextFormat::FullWidthSelection, true);
             marks << mark;
-            verticalScrollBar()->setValue(std::max(0, b.firstLineNumber() - 2));
+            // Scrolled to once per move, not on every step a running script adds.
+            if (index != m_markedIndex)
+                verticalScrollBar()->setValue(std::max(0, b.firstLineNumber() - 2));
             break;
         }
     }
+    m_markedIndex = marks.isEmpty() ? -1 : index;
     setExtraSelections(marks);
 }
 
@@ -293,9 +316,9 @@ void ConsoleWidget::submit()
     c.movePosition(QTextCursor::End);
     c.setPosition(m_inputStart);
     c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
-    c.insertText(line + QLatin1Char('\n'), QTextCharFormat());
-    if (!m_continuation) // a block's steps belong to its first line
+    if (!m_continuation) // a block's steps belong to its first line (its handle follows edits)
         m_sourceBlock = document()->findBlock(m_promptStart);
+    c.insertText(line + QLatin1Char('\n'), QTextCharFormat());
     m_promptShown = false;
     constexpr qsizetype kMaxHistoryLine = 64 * 1024; // a pasted document is no history entry
     if (!line.trimmed().isEmpty() && line.size() <= kMaxHistoryLine &&
@@ -351,8 +374,8 @@ bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
     QTextCharFormat note;
     if (m_theme)
         note.setForeground(m_theme->colors().mutedText);
-    c.insertText(tr("# run %1").arg(path) + QLatin1Char('\n'), note);
     m_sourceBlock = document()->findBlock(m_promptStart);
+    c.insertText(tr("# run %1").arg(path) + QLatin1Char('\n'), note);
     m_promptShown = false;
     m_session->runScript(source, path);
     return true;

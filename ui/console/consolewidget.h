@@ -42,8 +42,9 @@ public:
     bool isIdle() const { return !m_running && m_promptShown && m_pendingLines.isEmpty(); }
     /// Output longer than this is shown abridged (head and tail).
     static constexpr qsizetype kMaxChunk = 256 * 1024;
-    /// Scrollback kept by default, in characters (the oldest lines go first).
+    /// Scrollback kept by default, in characters and in lines (the oldest lines go first).
     static constexpr qsizetype kMaxScrollbackChars = 8 * 1024 * 1024;
+    static constexpr int kMaxScrollbackLines = 20000;
     void setScrollbackLimit(qsizetype characters) { m_scrollbackLimit = characters; }
 
 protected:
@@ -95,6 +96,7 @@ private:
     /// the block's user state (index + 1), so the timeline's cursor can find it.
     QTextBlock m_sourceBlock;
     qsizetype m_scrollbackLimit = kMaxScrollbackChars;
+    int m_markedIndex = -1; ///< the step marked (scrolled to once per move)
 };
 
 } // namespace memscope::ui

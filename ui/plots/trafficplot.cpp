@@ -4,6 +4,7 @@
 #include <qcustomplot.h>
 
 #include <QLocale>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -73,7 +74,7 @@ void TrafficPlot::addStep(const Snapshot &s)
         step.memory[QString::fromStdString(b.device.toString())] += b.hi - b.lo;
     addToBins(step);
     m_steps.push_back(std::move(step));
-    replot();
+    scheduleReplot();
 }
 
 void TrafficPlot::addToBins(const Step &step)
@@ -113,7 +114,7 @@ void TrafficPlot::clear()
     m_bins.clear();
     m_stepsPerBin = 1;
     m_cursorStep = 0;
-    replot();
+    scheduleReplot();
 }
 
 void TrafficPlot::setCursorStep(int step)
@@ -121,7 +122,20 @@ void TrafficPlot::setCursorStep(int step)
     if (step == m_cursorStep)
         return;
     m_cursorStep = step;
-    replot();
+    scheduleReplot();
+}
+
+void TrafficPlot::scheduleReplot()
+{
+    // Once per event-loop pass, however many steps arrived (a recording of
+    // 10,000 steps opens with one rebuild, not 10,000).
+    if (m_replotPending)
+        return;
+    m_replotPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_replotPending = false;
+        replot();
+    });
 }
 
 std::uint64_t TrafficPlot::traffic(int i, Direction direction) const

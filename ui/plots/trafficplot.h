@@ -48,6 +48,7 @@ public:
     static constexpr int kMaxPoints = 500;
 
 private:
+    void scheduleReplot();
     void replot();
     void showTip(QCustomPlot *plot, QMouseEvent *event);
 
@@ -70,6 +71,7 @@ private:
     std::vector<Bin> m_bins;
     int m_stepsPerBin = 1;
     int m_cursorStep = 0;
+    bool m_replotPending = false;
     QCustomPlot *m_traffic;
     QCustomPlot *m_memory;
     ThemeColors m_colors;

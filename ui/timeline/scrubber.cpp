@@ -99,7 +99,9 @@ void Scrubber::sync(int index, int count)
     {
         const QSignalBlocker block(m_slider);
         m_slider->setRange(0, std::max(0, count - 1));
-        m_slider->setValue(std::max(0, index));
+        // A step a running script adds must not snatch the handle from a drag.
+        if (!m_slider->isSliderDown() && !m_applyPending)
+            m_slider->setValue(std::max(0, index));
     }
     m_slider->setEnabled(count > 1);
     m_first->setEnabled(index > 0);
@@ -112,8 +114,9 @@ void Scrubber::sync(int index, int count)
         m_caption->setToolTip(QString());
         return;
     }
-    const QString where = index == count - 1 ? tr("Step %1 of %2 (live)").arg(index + 1).arg(count)
-                                             : tr("Step %1 of %2").arg(index + 1).arg(count);
+    const QString where = index == count - 1 && !m_session->isRecording()
+        ? tr("Step %1 of %2 (live)").arg(index + 1).arg(count)
+        : tr("Step %1 of %2").arg(index + 1).arg(count);
     m_caption->setText(QStringLiteral("%1 · %2").arg(where, codeLine(*step)));
     m_caption->setToolTip(QString::fromStdString(step->code));
 }

@@ -215,6 +215,7 @@ std::string encodeRecording(std::span<const std::shared_ptr<const Step>> steps, 
             return std::string("compressing failed: ") + ZSTD_getErrorName(n);
         }
         bytes.resize(kHeaderBytes + n);
+        bytes.shrink_to_fit(); // the bound reserved for compression is about the CBOR's size: give it back
     } catch (const std::exception &e) {
         bytes.clear();
         return std::string("encoding failed: ") + e.what();

@@ -103,9 +103,10 @@ void Timeline::pack(std::size_t i)
     std::vector<std::uint8_t> bytes = m_packer.pack(*m_steps[i]);
     if (bytes.empty())
         return;
+    bytes.shrink_to_fit(); // counted as held, not as filled
     count(*m_steps[i], -1);
     m_droppedWhenPacked[i] = m_steps[i]->snapshot && m_steps[i]->snapshot->valuesDropped;
-    m_packedBytes += bytes.size();
+    m_packedBytes += bytes.capacity();
     ++m_packedCount;
     m_packed[i] = std::move(bytes);
     m_steps[i].reset();

@@ -446,6 +446,10 @@ private Q_SLOTS:
                 unpacked += Timeline::factBytes(*s->snapshot);
         }
         QCOMPARE(timeline.packedSteps(), session.steps.size() - 1); // never the live step
+        // A packed step holds its compressed size, not the bound reserved to compress it.
+        const std::vector<std::uint8_t> one = recordingPacker().pack(*session.steps[1]);
+        QVERIFY(!one.empty());
+        QCOMPARE(one.capacity(), one.size());
         QVERIFY(timeline.packedBytes() > 0);
         QVERIFY2(timeline.packedBytes() < unpacked, std::to_string(timeline.packedBytes()).c_str());
         Timeline dropped(0); // the same steps, values dropped and not packed

@@ -5,7 +5,7 @@
 // repeats, and the process's resident memory after it.
 // Usage: bench_pipeline [repeats, default 5]
 
-#include "app/python/pythonbackend.h"
+#include "benchinterpreter.h"
 #include "engine/runtime.h"
 #include "runandwait.h"
 
@@ -61,15 +61,10 @@ void measure(engine::StepRunner &runner, const char *what, const std::string &se
 int main(int argc, char **argv)
 {
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
-    engine::RuntimeOptions o;
-    o.useCuda = false;
-    o.emulatedCapacity = std::size_t {16} << 20;
-    engine::Runtime runtime(o);
-    python::PythonBackend backend(runtime);
-    if (const auto error = backend.waitForStart(); !error.empty()) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    bench::BenchInterpreter interpreter;
+    if (!interpreter.start())
         return 1;
-    }
+    python::PythonBackend &backend = interpreter.backend;
     backend.setOutputHandler([](engine::OutputStream, std::string_view) {});
     bench::runAndWait(backend, "import numpy as np");
     std::printf("step = statement + namespace scan + snapshot; median of %d\n", repeats);

@@ -6,7 +6,7 @@
 // bounded by the timeline's budget.
 // Usage: QT_QPA_PLATFORM=offscreen bench_soak [statements, default 10000] [budget MiB, default: the setting]
 
-#include "app/python/pythonbackend.h"
+#include "benchinterpreter.h"
 #include "engine/runtime.h"
 #include "ui/console/consolewidget.h"
 #include "ui/mainwindow.h"
@@ -82,15 +82,11 @@ int main(int argc, char **argv)
     const int count = argc > 1 ? std::max(1000, std::atoi(argv[1])) : 10000;
     const long budgetMiB = argc > 2 ? std::atol(argv[2]) : 0; // 0: the setting (512 MiB by default)
 
-    engine::RuntimeOptions o;
-    o.useCuda = false;
-    o.emulatedCapacity = std::size_t {16} << 20;
-    engine::Runtime runtime(o);
-    python::PythonBackend backend(runtime);
-    if (const auto error = backend.waitForStart(); !error.empty()) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    bench::BenchInterpreter interpreter;
+    if (!interpreter.start())
         return 1;
-    }
+    engine::Runtime &runtime = interpreter.runtime;
+    python::PythonBackend &backend = interpreter.backend;
     ui::MainWindow window(runtime, &backend);
     window.resize(1600, 1000);
     window.show();

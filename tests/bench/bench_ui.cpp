@@ -12,7 +12,7 @@
 // nn.Linear): its scan through attributes (goal: under 20 ms).
 // Usage: QT_QPA_PLATFORM=offscreen bench_ui [repeats, default 31]
 
-#include "app/python/pythonbackend.h"
+#include "benchinterpreter.h"
 #include "engine/runtime.h"
 #include "runandwait.h"
 #include "ui/canvas/memoryscene.h"
@@ -51,15 +51,11 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     const int repeats = argc > 1 ? std::atoi(argv[1]) : 31;
 
-    engine::RuntimeOptions o;
-    o.useCuda = false;
-    o.emulatedCapacity = std::size_t {16} << 20;
-    engine::Runtime runtime(o);
-    python::PythonBackend backend(runtime);
-    if (const auto error = backend.waitForStart(); !error.empty()) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    bench::BenchInterpreter interpreter;
+    if (!interpreter.start())
         return 1;
-    }
+    engine::Runtime &runtime = interpreter.runtime;
+    python::PythonBackend &backend = interpreter.backend;
     ui::MainWindow window(runtime, &backend);
     window.resize(1600, 1000);
     window.show();
@@ -98,7 +94,7 @@ int main(int argc, char **argv)
         std::printf("  of which: canvas scene rebuild %.2f ms, full repaint %.2f ms\n", median(scene), median(paint));
     }
     std::printf("interpreter: statement + namespace scan + snapshot   median %.2f ms\n", median(interp));
-    std::printf("gui: models + canvas + grid + plots + full repaint   median %.2f ms\n", median(gui));
+    std::printf("gui: models + canvas + grid + full repaint          median %.2f ms\n", median(gui));
     std::printf("statement end to every panel repainted (both)        median %.2f ms (goal < 16 ms)\n", median(total));
     // The timeline: 1,000 steps through the window's session, then the cursor
     // moved one step (every panel repainted), and the slider dragged across

@@ -216,7 +216,7 @@ void TrafficPlot::replot()
             line->point1->setCoords(m_cursorStep, 0);
             line->point2->setCoords(m_cursorStep, 1);
         }
-        plot->replot(QCustomPlot::rpQueuedReplot); // coalesced: one repaint per event-loop pass
+        plot->replot(); // already once per event-loop pass (scheduleReplot)
     }
 }
 

@@ -53,6 +53,18 @@ int printDevices(const memscope::engine::Runtime &runtime)
 
 int main(int argc, char **argv)
 {
+    // `memscope open FILE`: the file is checked before any window system is
+    // needed, so a damaged recording is refused with its reason even where
+    // no display is available.
+    std::optional<memscope::engine::Recording> opened;
+    if (argc > 2 && std::strcmp(argv[1], "open") == 0 && argv[2][0] != '-') {
+        memscope::engine::RecordingResult read = memscope::engine::readRecording(argv[2]);
+        if (!read.ok()) {
+            std::fprintf(stderr, "memscope open: %s\n", read.error.c_str()); // the error names the file
+            return 2;
+        }
+        opened = std::move(read.recording);
+    }
     std::unique_ptr<QCoreApplication> app = wantsHeadless(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
                                                                       : std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("MemScope"));
@@ -126,18 +138,19 @@ int main(int argc, char **argv)
             return memscope::app::runScriptCommand(runtime, run);
         }
         // A recording is read (and refused with its reason) before any window opens.
-        std::optional<memscope::engine::Recording> opened;
         if (!args.isEmpty() && args.first() == QLatin1String("open")) {
             if (args.size() != 2) {
                 std::fprintf(stderr, "memscope: usage: memscope open FILE.msrec\n");
                 return 2;
             }
-            memscope::engine::RecordingResult read = memscope::engine::readRecording(args.at(1).toStdString());
-            if (!read.ok()) {
-                std::fprintf(stderr, "memscope open: %s\n", read.error.c_str()); // the error names the file
-                return 2;
+            if (!opened) { // options before the file: read here
+                memscope::engine::RecordingResult read = memscope::engine::readRecording(args.at(1).toStdString());
+                if (!read.ok()) {
+                    std::fprintf(stderr, "memscope open: %s\n", read.error.c_str());
+                    return 2;
+                }
+                opened = std::move(read.recording);
             }
-            opened = std::move(read.recording);
         }
         if (!args.isEmpty() && !opened) {
             std::fprintf(stderr, "memscope: unknown command '%s' (see memscope --help)\n", qPrintable(args.first()));

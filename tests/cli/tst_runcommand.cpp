@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -347,6 +348,20 @@ private Q_SLOTS:
             QVERIFY2(o.err.contains(reason), o.err.constData());
         };
         refused(bytes.left(bytes.size() / 2), "truncated");
+        {
+            // Checked before any window system is needed: refused even without a display.
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove(QStringLiteral("DISPLAY"));
+            env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(MEMSCOPE_BINARY),
+                    {QStringLiteral("open"), dir.filePath(QStringLiteral("bad.msrec"))});
+            QVERIFY(p.waitForFinished(60000));
+            QCOMPARE(p.exitCode(), 2);
+            QVERIFY(p.readAllStandardError().contains("truncated"));
+        }
         refused("print('not a recording')\n", "not a MemScope recording");
         QByteArray newer = bytes;
         newer[8] = char(99); // the format version, little-endian, after the 8-byte magic

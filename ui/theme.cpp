@@ -5,13 +5,23 @@
 #include <QStyle>
 #include <QStyleFactory>
 
+#include <algorithm>
+#include <cmath>
+
 namespace memscope::ui {
 
 namespace {
 
-// Distinguishable hues (Tableau-like), readable on light and dark canvases.
-constexpr QRgb kGroupHues[] = {0x16a085, 0xe67e22, 0x8e44ad, 0x2980b9, 0xc0392b,
-                               0x27ae60, 0xd35400, 0x2c3e50, 0xb7950b, 0x7f8c8d};
+// Twelve distinguishable hues, none of them the yellow of a changed cell
+// (tst_theme checks the distances and the contrast of text on each).
+constexpr QRgb kGroupHues[ThemeColors::kGroupColors] = {0x16a085, 0xe67e22, 0x8e44ad, 0x2980b9, 0xc0392b, 0x27ae60,
+                                                        0x2c3e50, 0x7f8c8d, 0xd81b60, 0x795548, 0x3949ab, 0x00acc1};
+
+double luminance(const QColor &c)
+{
+    const auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+}
 
 QPalette darkPalette()
 {
@@ -49,7 +59,24 @@ QColor ThemeColors::groupColor(int group) const
 QColor ThemeColors::groupFill(int group) const
 {
     QColor c = groupColor(group);
-    return dark ? QColor::fromHsl(c.hslHue(), 70, 55) : QColor::fromHsl(c.hslHue(), 150, 225);
+    const int hue = std::max(0, c.hslHue()); // greys have no hue
+    return dark ? QColor::fromHsl(hue, 70, 55) : QColor::fromHsl(hue, 150, 225);
+}
+
+QColor ThemeColors::groupText(int group) const
+{
+    // The buffer's colour, darkened (light theme) or lightened (dark) until it
+    // reads on a box: orange on white is 2.6:1 as it is.
+    QColor c = groupColor(group);
+    for (int i = 0; i < 20 && contrastRatio(c, boxBackground) < 4.5; ++i)
+        c = dark ? c.lighter(110) : c.darker(110);
+    return c;
+}
+
+double contrastRatio(const QColor &a, const QColor &b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
 ThemeColors Theme::lightColors()
@@ -85,7 +112,7 @@ ThemeColors Theme::darkColors()
     c.text = QColor(0xe8, 0xe8, 0xe8);
     c.mutedText = QColor(0xa8, 0xa8, 0xa8);
     c.boxBackground = QColor(0x2b, 0x2d, 0x31);
-    c.changed = QColor(0x8a, 0x6d, 0x00);
+    c.changed = QColor(0x5c, 0x4a, 0x00); // light text on it reads at 6.7:1
     c.changedText = QColor(0xff, 0xe0, 0x80);
     c.arrow = QColor(0xb0, 0xb0, 0xb0);
     c.transferArrow = QColor(0x7a, 0xa7, 0xff);

@@ -26,10 +26,19 @@ struct ThemeColors
     QColor error; ///< tracebacks, refused edits
     QColor prompt;
 
-    /// One colour per alias group; groups cycle through them.
+    /// One colour per buffer (kGroupColors of them, then they cycle): lines
+    /// and borders; the fill of its cells (text on it meets 4.5:1); and its
+    /// colour for text on a box (also 4.5:1).
+    static constexpr int kGroupColors = 12;
     QColor groupColor(int group) const;
     QColor groupFill(int group) const;
+    QColor groupText(int group) const;
+    /// The value text of a changed cell (on `changed`).
+    QColor changedCellText() const { return dark ? changedText : text; }
 };
+
+/// WCAG 2 contrast ratio of two colours, 1 to 21 (4.5 is the minimum for text).
+double contrastRatio(const QColor &a, const QColor &b);
 
 enum class ThemeChoice { System, Light, Dark };
 

@@ -434,10 +434,9 @@ void MemoryScene::rebuild()
                                                       : tr("seen as ") + seenAs.join(QStringLiteral(", ")))
                                 .arg(changed ? tr("\nchanged by the last step") : QString()));
                     };
-                    auto *rect = new CellItem(QRectF(cx, cy, kCellW, kCellH),
-                                              cell.value.isEmpty() ? QStringLiteral("·") : cell.value, offset, cellFont,
-                                              offsetFont, cell.changed && c.dark ? c.changedText : c.text, c.mutedText,
-                                              std::move(tip));
+                    auto *rect = new CellItem(
+                        QRectF(cx, cy, kCellW, kCellH), cell.value.isEmpty() ? QStringLiteral("·") : cell.value, offset,
+                        cellFont, offsetFont, cell.changed ? c.changedCellText() : c.text, c.mutedText, std::move(tip));
                     rect->setPen(QPen(selected ? c.text : color, selected ? 3.0 : 1.5));
                     rect->setBrush(cell.changed ? c.changed : (cell.facts.empty() ? c.boxBackground : fill));
                     addItem(rect);
@@ -522,11 +521,8 @@ void MemoryScene::rebuild()
                     detail += tr(" · Parameter");
                 if (std::find(f.flags.begin(), f.flags.end(), "requires_grad") != f.flags.end())
                     detail += tr(" · requires_grad");
-                auto *b = new VariableItem(
-                    box,
-                    {namesString(f), frameworkLabel(f.framework) + (f.readOnly ? tr(" · read-only 🔒") : QString()),
-                     detail},
-                    nameFont, smallFont, c.text, color, c.mutedText);
+                auto *b = new VariableItem(box, {namesString(f), frameworkLabel(f.framework), detail, f.readOnly},
+                                           nameFont, smallFont, c.text, c.groupText(r.group), c.mutedText);
                 b->setPen(QPen(color, selected ? 4.0 : 2.5));
                 b->setBrush(c.boxBackground);
                 addItem(b);

@@ -29,7 +29,21 @@ void VariableItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->drawText(namePos, m_text.name);
     p->setFont(m_smallFont);
     p->setPen(m_accent);
-    p->drawText(QPointF(namePos.x() + name.horizontalAdvance(m_text.name) + 10, namePos.y()), m_text.framework);
+    const QPointF frameworkPos(namePos.x() + name.horizontalAdvance(m_text.name) + 10, namePos.y());
+    p->drawText(frameworkPos, m_text.framework);
+    if (m_text.readOnly) {
+        // A badge the app draws: outlined "RO" in the text colour.
+        const QString ro = QStringLiteral("RO");
+        const QRectF badge(frameworkPos.x() + small.horizontalAdvance(m_text.framework) + 8,
+                           frameworkPos.y() - small.ascent() - 1, small.horizontalAdvance(ro) + 8, small.height() + 2);
+        p->save();
+        p->setRenderHint(QPainter::Antialiasing);
+        p->setPen(QPen(m_textColor, 1.2));
+        p->setBrush(Qt::NoBrush);
+        p->drawRoundedRect(badge, 3, 3);
+        p->drawText(badge, Qt::AlignCenter, ro);
+        p->restore();
+    }
     p->setPen(m_muted);
     // The detail line shrinks rather than spill out of the box.
     const qreal width = small.horizontalAdvance(m_text.detail);

@@ -19,6 +19,7 @@ public:
         QString name;
         QString framework;
         QString detail;
+        bool readOnly = false; ///< drawn as an "RO" badge (drawn by the app: no emoji font needed)
     };
     VariableItem(const QRectF &rect, Text text, QFont nameFont, QFont smallFont, QColor textColor, QColor accent,
                  QColor muted);

@@ -38,6 +38,19 @@
 
 namespace memscope::ui {
 
+namespace {
+
+// Messages carry paths and Python's words: shown as typed, never as markup
+// (QMessageBox guesses rich text from a '<').
+void warnPlain(QWidget *parent, const QString &title, const QString &text)
+{
+    QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
+    box.setTextFormat(Qt::PlainText);
+    box.exec();
+}
+
+} // namespace
+
 MainWindow::MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend, QWidget *parent)
     : QMainWindow(parent)
     , m_runtime(runtime)
@@ -163,7 +176,7 @@ void MainWindow::createMenus()
             QFileDialog::getOpenFileName(this, tr("Run script"), QString(), tr("Python scripts (*.py);;All files (*)"));
         QString error;
         if (!path.isEmpty() && !runScriptFile(path, &error))
-            QMessageBox::warning(this, tr("Run script"), error);
+            warnPlain(this, tr("Run script"), error);
     });
     file->addSeparator();
     file->addAction(tr("&Open recording…"), QKeySequence::Open, this, [this] {
@@ -174,15 +187,15 @@ void MainWindow::createMenus()
         // Checked here, so a bad file is refused with its reason in this window.
         const engine::RecordingResult read = engine::readRecording(path.toStdString());
         if (!read.ok()) {
-            QMessageBox::warning(this, tr("Open recording"),
-                                 tr("%1 cannot be opened: %2").arg(path, QString::fromStdString(read.error)));
+            warnPlain(this, tr("Open recording"),
+                      tr("%1 cannot be opened: %2").arg(path, QString::fromStdString(read.error)));
             return;
         }
         // A recording gets its own window (its own process): this session's
         // namespace and timeline stay as they are.
         if (!QProcess::startDetached(QCoreApplication::applicationFilePath(), {QStringLiteral("open"), path}))
-            QMessageBox::warning(this, tr("Open recording"),
-                                 tr("could not start %1").arg(QCoreApplication::applicationFilePath()));
+            warnPlain(this, tr("Open recording"),
+                      tr("could not start %1").arg(QCoreApplication::applicationFilePath()));
     });
     file->addAction(tr("&Save recording…"), QKeySequence::Save, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save recording"), QStringLiteral("memscope.msrec"),
@@ -191,7 +204,7 @@ void MainWindow::createMenus()
         if (path.isEmpty())
             return;
         if (!saveRecording(path, &error))
-            QMessageBox::warning(this, tr("Save recording"), error);
+            warnPlain(this, tr("Save recording"), error);
         else
             statusBar()->showMessage(
                 tr("Recording of %n step(s) written to %1", nullptr, m_session->stepCount()).arg(path), 5000);
@@ -420,7 +433,7 @@ void MainWindow::exportCanvasInteractively(const QString &suffix)
         return;
     QString error;
     if (!exportCanvas(path, &error))
-        QMessageBox::warning(this, tr("Export failed"), error);
+        warnPlain(this, tr("Export failed"), error);
     else
         statusBar()->showMessage(tr("Canvas written to %1").arg(path), 5000);
 }

@@ -552,6 +552,7 @@ private Q_SLOTS:
         QCOMPARE(m_window->objectsModel()->rowCount(), 1);
         QCOMPARE(m_window->scene()->itemsOfKind(Kind::Variable).size(), 1);
         QVERIFY(m_window->scrubber()->caption().startsWith(QStringLiteral("Step 2 of 4 · x = np.zeros(3)")));
+
         QCOMPARE(m_window->plots()->cursorStep(), session->snapshot()->step);
         QVERIFY(!m_window->console()->extraSelections().isEmpty()); // the input that made it is marked
         ui::ElementsModel *model = m_window->elementEditor()->model();
@@ -603,6 +604,11 @@ private Q_SLOTS:
         model->setData(model->index(0, 0), QStringLiteral("nan"));
         QTRY_COMPARE(session->stepCount(), 6);
         QCOMPARE(session->stepAt(5)->code, std::string("x[0] = float('nan')  # edited in the grid"));
+
+        // The caption's tooltip shows code as typed, never as markup.
+        type("tag = '<b>bold</b>'");
+        const QString tip = m_window->scrubber()->findChild<QLabel *>(QStringLiteral("timelineCaption"))->toolTip();
+        QVERIFY2(tip.contains(QStringLiteral("&lt;b&gt;bold&lt;/b&gt;")), qPrintable(tip));
 
         // Restart: an empty namespace and an empty timeline.
         QVERIFY(m_window->restartPython(false));

@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
+#include <QTextDocument>
 #include <QTimer>
 #include <QToolButton>
 
@@ -118,7 +119,8 @@ void Scrubber::sync(int index, int count)
         ? tr("Step %1 of %2 (live)").arg(index + 1).arg(count)
         : tr("Step %1 of %2").arg(index + 1).arg(count);
     m_caption->setText(QStringLiteral("%1 · %2").arg(where, codeLine(*step)));
-    m_caption->setToolTip(QString::fromStdString(step->code));
+    // User code, shown as typed: a tooltip would render '<h1>' in it as markup.
+    m_caption->setToolTip(Qt::convertFromPlainText(QString::fromStdString(step->code), Qt::WhiteSpaceNormal));
 }
 
 } // namespace memscope::ui

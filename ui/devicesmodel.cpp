@@ -3,8 +3,7 @@
 
 #include "engine/runtime.h"
 #include "engine/snapshot.h"
-
-#include <QLocale>
+#include "ui/byteslabel.h"
 
 #include <algorithm>
 
@@ -76,9 +75,9 @@ QVariant DevicesModel::data(const QModelIndex &index, int role) const
         case Description:
             return row.description;
         case InUse:
-            return QLocale().formattedDataSize(static_cast<qint64>(row.inUse));
+            return bytesLabel(row.inUse);
         case AtStep:
-            return QLocale().formattedDataSize(static_cast<qint64>(row.atStep));
+            return bytesLabel(row.atStep);
         }
     } else if (role == Qt::UserRole && index.column() == InUse) {
         return row.inUse;

@@ -3,6 +3,7 @@
 
 #include "engine/scalar.h"
 #include "engine/text/wording.h"
+#include "ui/byteslabel.h"
 #include "ui/canvas/cellitem.h"
 #include "ui/canvas/variableitem.h"
 #include "ui/models/objectsmodel.h"
@@ -398,7 +399,7 @@ void MemoryScene::rebuild()
             const QString header =
                 tr("buf %1 · %2 · %3%4")
                     .arg(r.number)
-                    .arg(QLocale().formattedDataSize(static_cast<qint64>(r.hi - r.lo)))
+                    .arg(bytesLabel(r.hi - r.lo))
                     .arg(frameworkLabel(r.owner))
                     .arg(viewers.size() > 1 ? tr(" · shared by %1").arg(viewers.join(QStringLiteral(", ")))
                                             : QString());
@@ -533,7 +534,7 @@ void MemoryScene::rebuild()
                 const auto [lo, hi] = f.extent();
                 b->setToolTip(
                     plainTip(tr("%1\n%2 … %3 (%4)\nbuf %5 + 0x%6%7")
-                                 .arg(namesString(f), hex(lo), hex(hi), QLocale().formattedDataSize(f.nbytes()))
+                                 .arg(namesString(f), hex(lo), hex(hi), bytesLabel(f.nbytes()))
                                  .arg(r.number)
                                  .arg(QString::number(lo - r.lo, 16))
                                  .arg(f.flags.empty() ? QString() : QStringLiteral("\n") + QString::fromStdString([&] {

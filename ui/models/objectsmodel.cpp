@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/models/objectsmodel.h"
 
-#include <QTextDocument>
+#include "ui/byteslabel.h"
 
-#include <QLocale>
+#include <QTextDocument>
 
 using namespace memscope::engine;
 
@@ -101,7 +101,7 @@ QVariant ObjectsModel::data(const QModelIndex &index, int role) const
     case Bytes:
         if (role == SortRole)
             return static_cast<qlonglong>(ok ? f.nbytes() : 0);
-        return ok ? QLocale().formattedDataSize(f.nbytes()) : QString();
+        return ok ? bytesLabel(f.nbytes()) : QString();
     case Group:
         return m_snapshot->aliases.group[row];
     case ReadOnly:

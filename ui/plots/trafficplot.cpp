@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/plots/trafficplot.h"
 
+#include "ui/byteslabel.h"
+
 #include <qcustomplot.h>
 
-#include <QLocale>
 #include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -237,12 +238,12 @@ void TrafficPlot::showTip(QCustomPlot *plot, QMouseEvent *event)
         for (std::size_t d = 0; d < 4; ++d)
             if (best->traffic[d])
                 lines << tr("%1: %2").arg(QString::fromLatin1(directionName(kDirections[d]).data()),
-                                          QLocale().formattedDataSize(static_cast<qint64>(best->traffic[d])));
+                                          bytesLabel(best->traffic[d]));
         if (lines.size() == 1)
             lines << tr("no bytes copied");
     } else {
         for (const auto &[device, bytes] : best->memory)
-            lines << tr("%1: %2").arg(device, QLocale().formattedDataSize(static_cast<qint64>(bytes)));
+            lines << tr("%1: %2").arg(device, bytesLabel(bytes));
     }
     QToolTip::showText(event->globalPosition().toPoint(), lines.join(QLatin1Char('\n')), plot);
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -163,6 +164,37 @@ inline void resetBackend(engine::StepRunner &backend)
     std::promise<void> done;
     backend.reset([&done] { done.set_value(); });
     done.get_future().wait();
+}
+
+/// Starts the interpreter a test class shares (no real GPU: an emulated
+/// cuda:0 of 64 MiB) and collects its output. Returns the start-up error, or
+/// empty.
+inline std::string startBackend(std::unique_ptr<engine::Runtime> &runtime,
+                                std::unique_ptr<python::PythonBackend> &backend, OutputCollector &output)
+{
+    engine::RuntimeOptions o;
+    o.useCuda = false;
+    o.emulatedCapacity = std::size_t {64} << 20;
+    runtime = std::make_unique<engine::Runtime>(o);
+    backend = std::make_unique<python::PythonBackend>(*runtime);
+    if (std::string error = backend->waitForStart(); !error.empty())
+        return error;
+    output.attach(*backend);
+    return {};
+}
+
+/// After every case the console must still run statements: why it cannot,
+/// or empty.
+inline std::string stillRuns(engine::ScriptBackend &backend, OutputCollector &output)
+{
+    if (runStatement(backend, "_alive = 6 * 7").status != engine::RunEnd::Status::Ok)
+        return "`_alive = 6 * 7` did not run";
+    runStatement(backend, "print(_alive)");
+    if (!output.stdoutText().ends_with("42\n"))
+        return "`print(_alive)` did not print 42";
+    if (backend.isBusy())
+        return "the interpreter is still busy";
+    return {};
 }
 
 } // namespace memscope::testing

@@ -26,15 +26,9 @@ class TestStepRunner : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        engine::RuntimeOptions o;
-        o.useCuda = false;
-        o.emulatedCapacity = std::size_t {64} << 20;
-        m_runtime = std::make_unique<engine::Runtime>(o);
-        m_backend = std::make_unique<python::PythonBackend>(*m_runtime);
-        const std::string error = m_backend->waitForStart();
+        const std::string error = startBackend(m_runtime, m_backend, m_output);
         QVERIFY2(error.empty(), error.c_str());
         qInfo("%s", m_backend->environment().c_str());
-        m_output.attach(*m_backend);
     }
     void cleanupTestCase()
     {
@@ -45,11 +39,8 @@ private Q_SLOTS:
     // After every case the console must still run statements.
     void cleanup()
     {
-        const auto r = runStatement(*m_backend, "_alive = 6 * 7");
-        QCOMPARE(r.status, Status::Ok);
-        const auto p = runStatement(*m_backend, "print(_alive)");
-        QVERIFY(m_output.stdoutText().ends_with("42\n"));
-        QVERIFY(!m_backend->isBusy());
+        const std::string broken = stillRuns(*m_backend, m_output);
+        QVERIFY2(broken.empty(), broken.c_str());
     }
 
     void semicolonStatementsRunOnce()

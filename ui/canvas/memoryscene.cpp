@@ -213,6 +213,12 @@ void MemoryScene::setSelectedObject(std::uint64_t objectId)
     rebuild();
 }
 
+void MemoryScene::setTextScale(qreal scale)
+{
+    m_textScale = std::clamp<qreal>(scale, 0.5, 4.0);
+    rebuild();
+}
+
 void MemoryScene::setCaption(const QString &caption)
 {
     m_caption = caption;

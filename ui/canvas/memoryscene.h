@@ -47,6 +47,10 @@ public:
     /// Outlines the cells of one object (0: none).
     void setSelectedObject(std::uint64_t objectId);
     std::uint64_t selectedObject() const { return m_selected; }
+    /// One scale for every text on the canvas (1.0 = 100 %; presentation mode
+    /// raises it). The layout reflows at the new size; it never shrinks text.
+    void setTextScale(qreal scale);
+    qreal textScale() const { return m_textScale; }
     /// The caption line above the lanes ("Step 4 · t2 = torch.tensor(a)").
     void setCaption(const QString &caption);
 
@@ -68,6 +72,7 @@ private:
     bool m_rawAddresses = false;
     std::uint64_t m_selected = 0;
     QString m_caption;
+    qreal m_textScale = 1.0;
 };
 
 } // namespace memscope::ui

@@ -231,7 +231,8 @@ int main(int argc, char **argv)
                 if (shownStep > 0)
                     window.session()->setCursor(shownStep - 1);
                 QCoreApplication::processEvents(); // the plots' queued replot
-                window.canvas()->zoomToFit(1.0); // the whole canvas in the picture, never enlarged
+                window.canvas()->zoomToFit(
+                    1.0); // the whole canvas where it fits, never enlarged, never shrunk below legible
                 // The same picture on every run: no flash caught mid-fade, no blinking caret.
                 window.scene()->settle();
                 window.console()->setCursorWidth(0);

@@ -218,10 +218,27 @@ void MainWindow::createMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] { m_view->zoomBy(1.25); });
-    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] { m_view->zoomBy(0.8); });
-    view->addAction(tr("&Fit canvas"), QKeySequence(tr("Ctrl+9")), this, [this] { m_view->zoomToFit(); });
-    view->addAction(tr("&Actual size"), QKeySequence(tr("Ctrl+0")), this, [this] { m_view->resetZoom(); });
+    QAction *fit = view->addAction(tr("&Fit canvas"));
+    fit->setShortcut(QKeySequence(tr("Ctrl+9")));
+    fit->setCheckable(true); // stays on across steps until turned off
+    connect(fit, &QAction::toggled, m_view, &MemoryView::setFitMode);
+    // Zooming by hand ends Fit.
+    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this, fit] {
+        fit->setChecked(false);
+        m_view->zoomBy(1.25);
+    });
+    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this, fit] {
+        fit->setChecked(false);
+        m_view->zoomBy(0.8);
+    });
+    QAction *legend = view->addAction(tr("Canvas &legend"));
+    legend->setCheckable(true);
+    legend->setChecked(m_scene->legendVisible());
+    connect(legend, &QAction::toggled, m_scene, &MemoryScene::setLegendVisible);
+    view->addAction(tr("&Actual size"), QKeySequence(tr("Ctrl+0")), this, [this, fit] {
+        fit->setChecked(false);
+        m_view->resetZoom();
+    });
     QAction *raw = view->addAction(tr("&Raw addresses"));
     raw->setCheckable(true);
     raw->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));

@@ -56,6 +56,14 @@ QColor ThemeColors::groupColor(int group) const
     return dark ? c.lighter(135) : c;
 }
 
+QColor ThemeColors::directionColor(int direction) const
+{
+    static const QColor kColors[] = {QColor(0x7f, 0x8c, 0x8d), QColor(0x3b, 0x6f, 0xd6), QColor(0xe6, 0x7e, 0x22),
+                                     QColor(0x8e, 0x44, 0xad)};
+    const QColor c = kColors[static_cast<unsigned>(direction) % std::size(kColors)];
+    return dark ? c.lighter(130) : c;
+}
+
 QColor ThemeColors::groupFill(int group) const
 {
     QColor c = groupColor(group);

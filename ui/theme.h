@@ -33,6 +33,9 @@ struct ThemeColors
     QColor groupColor(int group) const;
     QColor groupFill(int group) const;
     QColor groupText(int group) const;
+    /// Bytes moved in one direction (engine::Direction: H2H, H2D, D2H, D2D):
+    /// the plot's bars and the canvas's transfer arrows share these.
+    QColor directionColor(int direction) const;
     /// The value text of a changed cell (on `changed`).
     QColor changedCellText() const { return dark ? changedText : text; }
 };

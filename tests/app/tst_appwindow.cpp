@@ -25,7 +25,6 @@
 #include "engine/runtime.h"
 #include "engine/step/recording.h"
 #include "ui/canvas/memoryscene.h"
-#include "ui/canvas/variableitem.h"
 #include "ui/console/consolewidget.h"
 #include "ui/devicesmodel.h"
 #include "ui/elementeditor.h"
@@ -38,7 +37,24 @@
 #endif
 
 using namespace memscope;
-using Kind = ui::MemoryScene::ItemKind;
+// The canvas as laid out: what a person sees, read from its geometry.
+QHash<QString, int> variableGroups(const ui::CanvasGeometry &g)
+{
+    QHash<QString, int> out;
+    for (const ui::GVariable &v : g.variables)
+        out[v.label] = v.group;
+    return out;
+}
+
+std::vector<const ui::GCell *> changedCells(const ui::CanvasGeometry &g)
+{
+    std::vector<const ui::GCell *> out;
+    for (const ui::GBuffer &b : g.buffers)
+        for (const ui::GCell &c : b.cells)
+            if (c.changed)
+                out.push_back(&c);
+    return out;
+}
 
 class TestAppWindow : public QObject
 {
@@ -114,35 +130,25 @@ private Q_SLOTS:
     {
         type("t = torch.from_numpy(a)");
         ui::MemoryScene *scene = m_window->scene();
-        QHash<QString, int> groupOf;
-        for (QGraphicsItem *v : scene->itemsOfKind(Kind::Variable))
-            groupOf[v->data(ui::MemoryScene::kTextKey).toString()] = v->data(ui::MemoryScene::kGroupKey).toInt();
+        QHash<QString, int> groupOf = variableGroups(scene->geometry());
         QCOMPARE(groupOf.value(QStringLiteral("a")), groupOf.value(QStringLiteral("t")));
 
         type("a[0, 0] = 99");
-        int changed = 0;
-        for (QGraphicsItem *cell : scene->itemsOfKind(Kind::Cell)) {
-            if (!cell->data(ui::MemoryScene::kChangedKey).toBool())
-                continue;
-            ++changed;
-            QCOMPARE(cell->data(ui::MemoryScene::kTextKey).toString(), QStringLiteral("99.0"));
-            QCOMPARE(cell->data(ui::MemoryScene::kFactKey).toList().size(), 2); // seen through a and t
-        }
-        QCOMPARE(changed, 1);
+        const auto changed = changedCells(scene->geometry());
+        QCOMPARE(changed.size(), std::size_t(1));
+        QCOMPARE(changed.front()->value, QStringLiteral("99.0"));
+        QCOMPARE(changed.front()->facts.size(), std::size_t(2)); // seen through a and t
 
         type("t2 = torch.tensor(a)");
-        groupOf.clear();
-        for (QGraphicsItem *v : scene->itemsOfKind(Kind::Variable))
-            groupOf[v->data(ui::MemoryScene::kTextKey).toString()] = v->data(ui::MemoryScene::kGroupKey).toInt();
+        groupOf = variableGroups(scene->geometry());
         QVERIFY(groupOf.value(QStringLiteral("t2")) != groupOf.value(QStringLiteral("a")));
         QStringList arrows;
-        for (QGraphicsItem *arrow : scene->itemsOfKind(Kind::Arrow))
-            arrows << arrow->data(ui::MemoryScene::kTextKey).toString();
+        for (const ui::GArrow &arrow : scene->geometry().arrows)
+            arrows << arrow.text;
         QCOMPARE(arrows, QStringList {QStringLiteral("t2 = torch.tensor(a): copy · 48 B · H2H")});
         QCOMPARE(m_window->plots()->traffic(m_window->plots()->stepCount() - 1, engine::Direction::H2H), 48u);
         // No cell changed in this step: the copy left the original alone.
-        for (QGraphicsItem *cell : scene->itemsOfKind(Kind::Cell))
-            QVERIFY(!cell->data(ui::MemoryScene::kChangedKey).toBool());
+        QVERIFY(changedCells(scene->geometry()).empty());
     }
 
     void selectionIsSynced()
@@ -166,13 +172,9 @@ private Q_SLOTS:
         QTRY_COMPARE(model->index(0, 1).data().toString(), QStringLiteral("7.5"));
         QVERIFY(model->index(0, 1).data(ui::ElementsModel::ChangedRole).toBool());
         // The alias t shows it on the canvas too; the copy t2 does not.
-        int lit = 0;
-        for (QGraphicsItem *cell : m_window->scene()->itemsOfKind(Kind::Cell))
-            if (cell->data(ui::MemoryScene::kChangedKey).toBool()) {
-                ++lit;
-                QCOMPARE(cell->data(ui::MemoryScene::kFactKey).toList().size(), 2);
-            }
-        QCOMPARE(lit, 1);
+        const auto lit = changedCells(m_window->scene()->geometry());
+        QCOMPARE(lit.size(), std::size_t(1));
+        QCOMPARE(lit.front()->facts.size(), std::size_t(2));
         type("print(float(t[0, 1]), float(t2[0, 1]))");
         QVERIFY(m_window->console()->toPlainText().contains(QStringLiteral("7.5 2.0")));
     }
@@ -330,10 +332,9 @@ private Q_SLOTS:
         type("import torch");
         type("lin = torch.nn.Linear(3, 2)");
         QString weightDetail;
-        for (QGraphicsItem *v : m_window->scene()->itemsOfKind(Kind::Variable))
-            if (v->data(ui::MemoryScene::kTextKey).toString() == QStringLiteral("lin.weight"))
-                if (auto *item = dynamic_cast<ui::VariableItem *>(v))
-                    weightDetail = item->text().detail;
+        for (const ui::GVariable &v : m_window->scene()->geometry().variables)
+            if (v.label == QStringLiteral("lin.weight"))
+                weightDetail = v.details.back().text;
         QVERIFY2(weightDetail.endsWith(QStringLiteral(" · Parameter · requires_grad")), qPrintable(weightDetail));
         type("del lin");
     }
@@ -343,11 +344,11 @@ private Q_SLOTS:
         type("import numpy as np");
         type("globals()['<h1>BIG</h1><img src=x>'] = np.zeros(2)");
         bool seen = false;
-        for (QGraphicsItem *v : m_window->scene()->itemsOfKind(Kind::Variable)) {
-            if (!v->data(ui::MemoryScene::kTextKey).toString().contains(QStringLiteral("<h1>")))
+        for (const ui::GVariable &v : m_window->scene()->geometry().variables) {
+            if (!v.label.contains(QStringLiteral("<h1>")))
                 continue;
             seen = true;
-            const QString tip = v->toolTip();
+            const QString tip = m_window->scene()->tipAt(v.box.center());
             QVERIFY2(!tip.contains(QStringLiteral("<h1>")) && tip.contains(QStringLiteral("&lt;h1&gt;BIG")),
                      qPrintable(tip));
         }
@@ -365,9 +366,10 @@ private Q_SLOTS:
         const int fact = snapshot->indexOf("bc12");
         QVERIFY(fact >= 0);
         int cells = 0;
-        for (QGraphicsItem *cell : m_window->scene()->itemsOfKind(Kind::Cell))
-            if (cell->data(ui::MemoryScene::kFactKey).toList().contains(fact))
-                ++cells;
+        for (const ui::GBuffer &b : m_window->scene()->geometry().buffers)
+            for (const ui::GCell &cell : b.cells)
+                if (std::find(cell.facts.begin(), cell.facts.end(), fact) != cell.facts.end())
+                    ++cells;
         QCOMPARE(cells, 3);
         type("del bc12");
     }
@@ -550,7 +552,7 @@ private Q_SLOTS:
         session->setCursor(1); // after `x = np.zeros(3)`
         QCOMPARE(session->snapshot()->statement, std::string("x = np.zeros(3)"));
         QCOMPARE(m_window->objectsModel()->rowCount(), 1);
-        QCOMPARE(m_window->scene()->itemsOfKind(Kind::Variable).size(), 1);
+        QCOMPARE(m_window->scene()->geometry().variables.size(), std::size_t(1));
         QVERIFY(m_window->scrubber()->caption().startsWith(QStringLiteral("Step 2 of 4 · x = np.zeros(3)")));
 
         QCOMPARE(m_window->plots()->cursorStep(), session->snapshot()->step);

@@ -18,8 +18,6 @@ namespace memscope::ui {
 
 namespace {
 constexpr Direction kDirections[] = {Direction::H2H, Direction::H2D, Direction::D2H, Direction::D2D};
-const QColor kDirectionColors[] = {QColor(0x7f, 0x8c, 0x8d), QColor(0x3b, 0x6f, 0xd6), QColor(0xe6, 0x7e, 0x22),
-                                   QColor(0x8e, 0x44, 0xad)};
 
 void styleAxes(QCustomPlot *plot, const ThemeColors &c, const QString &yLabel)
 {
@@ -174,7 +172,7 @@ void TrafficPlot::replot()
         auto *bars = new QCPBars(m_traffic->xAxis, m_traffic->yAxis);
         bars->setName(QString::fromLatin1(directionName(kDirections[d]).data()));
         bars->setPen(Qt::NoPen);
-        bars->setBrush(kDirectionColors[d]);
+        bars->setBrush(m_colors.directionColor(d));
         bars->setWidth(0.7 * m_stepsPerBin);
         QVector<double> y;
         for (const Bin &b : m_bins)

@@ -11,7 +11,9 @@
 
 #include <memory>
 
+class QAction;
 class QDockWidget;
+class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -77,12 +79,29 @@ public:
     /// Writes the canvas as PNG or SVG (by suffix); false with a reason on failure.
     bool exportCanvas(const QString &path, QString *error = nullptr);
 
+    /// View ▸ Presentation (F11): the secondary docks hidden, full screen, the
+    /// presentation text scale (QSettings `presentation/textScale`), timeline
+    /// keys on the canvas. Off restores the dock layout, window state and scale
+    /// exactly as they were.
+    void setPresenting(bool on);
+    bool isPresenting() const { return m_presenting; }
+    /// One scale for the canvas's and the console's text, clamped to
+    /// [kMinTextScale, kMaxTextScale] and rounded to kTextScaleStep.
+    void setTextScale(qreal scale);
+    qreal textScale() const { return m_textScale; }
+    static constexpr qreal kMinTextScale = 1.0;
+    static constexpr qreal kMaxTextScale = 3.0;
+    static constexpr qreal kTextScaleStep = 0.25;
+    static constexpr qreal kDefaultPresentationScale = 2.0;
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     void createDocks();
     void createMenus();
+    void createPresentationActions(QMenu *view);
     void applySnapshot(std::shared_ptr<const engine::Snapshot> snapshot);
     void followCursor(int index, int count);
     void applyTheme();
@@ -105,6 +124,16 @@ private:
     std::uint64_t m_selected = 0;
     int m_lastLiveStep = 0; ///< the newest step number shown live (new steps select what they create)
     QByteArray m_defaultState;
+    QList<QDockWidget *> m_secondaryDocks; ///< hidden while presenting (all but the console)
+    QAction *m_presentAction = nullptr;
+    QList<QAction *> m_presentKeys; ///< timeline keys on the canvas, enabled while presenting
+    bool m_presenting = false;
+    qreal m_textScale = 1.0;
+    // What presentation mode puts back when it ends.
+    QByteArray m_normalState;
+    QByteArray m_normalGeometry;
+    Qt::WindowStates m_normalWindowState;
+    qreal m_normalTextScale = 1.0;
     QString m_environment;
 };
 

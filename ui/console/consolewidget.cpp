@@ -46,6 +46,8 @@ ConsoleWidget::ConsoleWidget(Session *session, Theme *theme, QWidget *parent)
     QFont mono(QStringLiteral("DejaVu Sans Mono"));
     mono.setStyleHint(QFont::Monospace);
     setFont(mono);
+    if (font().pointSizeF() > 0)
+        m_basePointSize = font().pointSizeF();
     // Scrollback is bounded by trimScrollback (lines and characters), not by
     // setMaximumBlockCount: Qt's own trimming would move blocks under the
     // positions and marks this widget keeps.
@@ -107,6 +109,14 @@ void ConsoleWidget::restyle()
     p.setColor(QPalette::Window, m_theme->colors().changed);
     p.setColor(QPalette::WindowText, m_theme->colors().dark ? Qt::white : Qt::black);
     m_runningLabel->setPalette(p);
+}
+
+void ConsoleWidget::setFontScale(qreal scale)
+{
+    m_fontScale = scale;
+    QFont f = font();
+    f.setPointSizeF(m_basePointSize * scale);
+    setFont(f); // children (running label, search, completions) follow
 }
 
 QString ConsoleWidget::inputText() const

@@ -46,6 +46,10 @@ public:
     static constexpr qsizetype kMaxScrollbackChars = 8 * 1024 * 1024;
     static constexpr int kMaxScrollbackLines = 20000;
     void setScrollbackLimit(qsizetype characters) { m_scrollbackLimit = characters; }
+    /// Scales the console's text (1.0: its own size), for View ▸ Larger text
+    /// and presentation mode. Scales the base font, so it never compounds.
+    void setFontScale(qreal scale);
+    qreal fontScale() const { return m_fontScale; }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -97,6 +101,8 @@ private:
     QTextBlock m_sourceBlock;
     qsizetype m_scrollbackLimit = kMaxScrollbackChars;
     int m_markedIndex = -1; ///< the step marked (scrolled to once per move)
+    qreal m_basePointSize = 10; ///< the font's size at scale 1.0
+    qreal m_fontScale = 1.0;
 };
 
 } // namespace memscope::ui

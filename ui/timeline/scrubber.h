@@ -24,7 +24,7 @@ public:
     explicit Scrubber(Session *session, QWidget *parent = nullptr);
 
     /// Back (Alt+Left), Forward (Alt+Right), First step (Alt+Home), Live step
-    /// (Alt+End), for the window's menu.
+    /// (Alt+End), in this order, for the window's menu and presentation keys.
     QList<QAction *> navigationActions() const;
     QSlider *slider() const { return m_slider; }
     QString caption() const;

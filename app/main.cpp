@@ -110,7 +110,13 @@ int main(int argc, char **argv)
                                     QStringLiteral("With run: write the whole timeline to <file> (memscope open "
                                                    "<file> shows it, without running anything)."),
                                     QStringLiteral("file"));
-    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step, record});
+    const QCommandLineOption present(QStringLiteral("present"),
+                                     QStringLiteral("Start in presentation mode with text at <percent> (100-300)."),
+                                     QStringLiteral("percent"));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Window size <width>x<height> (for screenshots, e.g. 1280x720)."),
+                                  QStringLiteral("size"));
+    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step, record, present, size});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
                                  QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
@@ -206,6 +212,30 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "memscope: %s\n", qPrintable(error));
                 return 2;
             }
+        }
+        if (parser.isSet(present)) {
+            bool ok = false;
+            const int percent = parser.value(present).toInt(&ok);
+            if (!ok || percent < 100 || percent > 300) {
+                std::fprintf(stderr, "memscope: --present wants a text size from 100 to 300 (%%), not '%s'\n",
+                             qPrintable(parser.value(present)));
+                return 2;
+            }
+            window.setPresenting(true);
+            window.setTextScale(percent / 100.0);
+        }
+        if (parser.isSet(size)) {
+            const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+            const int w = wh.value(0).toInt();
+            const int h = wh.value(1).toInt();
+            if (wh.size() != 2 || w < 320 || h < 240 || w > 8192 || h > 8192) {
+                std::fprintf(stderr, "memscope: --size wants <width>x<height> such as 1280x720, not '%s'\n",
+                             qPrintable(parser.value(size)));
+                return 2;
+            }
+            // A window of exactly this size, full screen or not (a slide's frame).
+            window.showNormal();
+            window.resize(w, h);
         }
         int shownStep = 0;
         if (parser.isSet(step)) {

@@ -104,6 +104,24 @@ QString convertSummary(const Snapshot &s, const FactRelation &rel)
     return text;
 }
 
+/// The lines under a variable's name: what it is, then how it walks memory.
+QStringList detailLines(const MemoryFact &f, bool drawn)
+{
+    if (!drawn)
+        return {q(f.typeName), f.isSupported() ? tr("empty (no bytes)") : firstLine(f.unsupported)};
+    QString first = frameworkLabel(f.framework) + QStringLiteral(" · ") + dtypeName(f) + QLatin1Char(' ') +
+        shapeString(f.shape);
+    if (!f.device.isCpu())
+        first += QStringLiteral(" · ") + q(f.device.spec());
+    QString second = tr("strides %1").arg(shapeString(f.strides));
+    // A module's weights are told from plain tensors.
+    if (f.typeName.ends_with(".Parameter"))
+        second += tr(" · Parameter");
+    if (std::find(f.flags.begin(), f.flags.end(), "requires_grad") != f.flags.end())
+        second += tr(" · requires_grad");
+    return {first, second};
+}
+
 /// Sizes every cluster uses, all scaled with the text.
 struct Metrics
 {
@@ -314,23 +332,7 @@ GVariable Layouter::variable(int fi, int group, QPointF at) const
     if (f.readOnly)
         v.badge = QRectF(at.x() + w - pad - badgeW, y + 1, badgeW, m_measure.height(TextRole::Name) - 2);
     y += m_measure.height(TextRole::Name) + 2 * m_style.scale;
-    QStringList lines;
-    if (group < 0) {
-        lines << q(f.typeName);
-        lines << (f.isSupported() ? tr("empty (no bytes)") : firstLine(f.unsupported));
-    } else {
-        QString first = frameworkLabel(f.framework) + QStringLiteral(" · ") + dtypeName(f) + QLatin1Char(' ') +
-            shapeString(f.shape);
-        if (!f.device.isCpu())
-            first += QStringLiteral(" · ") + q(f.device.spec());
-        lines << first;
-        QString second = tr("strides %1").arg(shapeString(f.strides));
-        if (f.typeName.ends_with(".Parameter"))
-            second += tr(" · Parameter");
-        if (std::find(f.flags.begin(), f.flags.end(), "requires_grad") != f.flags.end())
-            second += tr(" · requires_grad");
-        lines << second;
-    }
+    const QStringList lines = detailLines(f, group >= 0);
     for (const QString &l : lines) {
         v.details.push_back(m_measure.text(l, TextRole::Detail, {at.x() + pad, y}, w - 2 * pad));
         y += m_measure.height(TextRole::Detail);
@@ -704,11 +706,8 @@ CanvasGeometry Layouter::run()
     qreal varW = 210 * m_style.scale;
     for (const MemoryFact &f : s.facts) {
         varW = std::max(varW, m_measure.width(TextRole::Name, namesString(f)) + 60 * m_style.scale);
-        varW = std::max(varW,
-                        m_measure.width(TextRole::Detail,
-                                        frameworkLabel(f.framework) + QStringLiteral(" · ") + dtypeName(f) +
-                                            QLatin1Char(' ') + shapeString(f.shape)) +
-                            20 * m_style.scale);
+        for (const QString &line : detailLines(f, f.isSupported() && f.numel() > 0))
+            varW = std::max(varW, m_measure.width(TextRole::Detail, line) + 20 * m_style.scale);
     }
     varW = std::min(varW, std::max<qreal>(210 * m_style.scale, m_style.layoutWidth() * 0.3));
     if (m_previous && !m_previous->variables.empty() && m_previous->style == m_style)

@@ -335,7 +335,7 @@ private Q_SLOTS:
         for (const ui::GVariable &v : m_window->scene()->geometry().variables)
             if (v.label == QStringLiteral("lin.weight"))
                 weightDetail = v.details.back().text;
-        QVERIFY2(weightDetail.endsWith(QStringLiteral(" · Parameter · requires_grad")), qPrintable(weightDetail));
+        QVERIFY2(weightDetail.endsWith(QStringLiteral("Parameter · requires_grad")), qPrintable(weightDetail));
         type("del lin");
     }
 

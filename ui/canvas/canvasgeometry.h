@@ -142,6 +142,7 @@ enum class LegendSymbol {
     Buffer,
     Map,
     Changed,
+    Offset,
     Copy,
     Convert,
     TransferToDevice,

@@ -109,17 +109,18 @@ QStringList detailLines(const MemoryFact &f, bool drawn)
 {
     if (!drawn)
         return {q(f.typeName), f.isSupported() ? tr("empty (no bytes)") : firstLine(f.unsupported)};
+    // What it is, then how it walks memory (and what few have).
     QString first = frameworkLabel(f.framework) + QStringLiteral(" · ") + dtypeName(f) + QLatin1Char(' ') +
         shapeString(f.shape);
     if (!f.device.isCpu())
         first += QStringLiteral(" · ") + q(f.device.spec());
-    QString second = tr("strides %1").arg(shapeString(f.strides));
+    QStringList second {tr("strides %1").arg(shapeString(f.strides))};
     // A module's weights are told from plain tensors.
     if (f.typeName.ends_with(".Parameter"))
-        second += tr(" · Parameter");
+        second << tr("Parameter");
     if (std::find(f.flags.begin(), f.flags.end(), "requires_grad") != f.flags.end())
-        second += tr(" · requires_grad");
-    return {first, second};
+        second << tr("requires_grad");
+    return {first, second.join(QStringLiteral(" · "))};
 }
 
 /// Sizes every cluster uses, all scaled with the text.
@@ -206,11 +207,11 @@ public:
         const qreal k = style.scale;
         m_m.margin = 20 * k;
         m_m.pad = 10 * k;
-        m_m.gapX = 48 * k;
+        m_m.gapX = 40 * k;
         m_m.cellH = std::ceil(m_measure.height(TextRole::Value) * 1.9);
         m_m.mapH = std::ceil(m_measure.height(TextRole::MapIndex) * 1.25);
-        m_m.pxPerByte = 12 * k;
-        m_m.minCellW = 24 * k;
+        m_m.pxPerByte = 10 * k;
+        m_m.minCellW = 20 * k;
         m_m.slot = 5 * k;
         m_m.labelGap = 8 * k;
     }
@@ -269,10 +270,7 @@ void Layouter::captions(qreal &y)
     y += std::max(step.rect.height(), code.rect.height()) + 4 * m_style.scale;
     m_g.captions.push_back(step);
     m_g.captions.push_back(code);
-    m_g.captions.push_back(m_measure.text(
-        m_style.rawAddresses ? tr("raw addresses") : tr("addresses relative to each buffer (View ▸ Raw addresses)"),
-        TextRole::Hint, {x, y}, maxW));
-    y += m_measure.height(TextRole::Hint) + 8 * m_style.scale;
+    y += 6 * m_style.scale;
 }
 
 void Layouter::legend(qreal &y, bool anyReadOnly, const std::set<int> &arrowKinds)
@@ -283,6 +281,8 @@ void Layouter::legend(qreal &y, bool anyReadOnly, const std::set<int> &arrowKind
         {LegendSymbol::Buffer, tr("one colour = one buffer, shared by every name drawn on it")},
         {LegendSymbol::Map, tr("0 1 2 under the cells: which bytes each view touches, in its element order")},
         {LegendSymbol::Changed, tr("changed by this step")},
+        {LegendSymbol::Offset, m_style.rawAddresses ? tr("raw addresses (View ▸ Raw addresses)")
+                                                    : tr("bytes from the buffer's start (View ▸ Raw addresses)")},
     };
     const std::pair<int, std::pair<LegendSymbol, const char *>> kinds[] = {
         {0, {LegendSymbol::Copy, "copy"}},
@@ -297,7 +297,7 @@ void Layouter::legend(qreal &y, bool anyReadOnly, const std::set<int> &arrowKind
     if (anyReadOnly)
         items.emplace_back(LegendSymbol::ReadOnly, tr("read-only"));
     const qreal h = m_measure.height(TextRole::Legend);
-    const qreal swatchW = 26 * m_style.scale;
+    const qreal swatchW = 30 * m_style.scale;
     const qreal right = m_style.layoutWidth() - m_m.margin;
     qreal x = m_m.margin;
     for (const auto &[symbol, text] : items) {
@@ -699,17 +699,16 @@ CanvasGeometry Layouter::run()
     bool anyReadOnly = false;
     for (const MemoryFact &f : s.facts)
         anyReadOnly = anyReadOnly || f.readOnly;
-    legend(y, anyReadOnly, arrowKinds);
 
     // Variable boxes as wide as the widest text needs, never narrower than the
     // last step's (boxes keep their place while scrubbing).
-    qreal varW = 210 * m_style.scale;
+    qreal varW = 170 * m_style.scale;
     for (const MemoryFact &f : s.facts) {
         varW = std::max(varW, m_measure.width(TextRole::Name, namesString(f)) + 60 * m_style.scale);
         for (const QString &line : detailLines(f, f.isSupported() && f.numel() > 0))
             varW = std::max(varW, m_measure.width(TextRole::Detail, line) + 20 * m_style.scale);
     }
-    varW = std::min(varW, std::max<qreal>(210 * m_style.scale, m_style.layoutWidth() * 0.3));
+    varW = std::min(varW, std::max<qreal>(170 * m_style.scale, m_style.layoutWidth() * 0.34));
     if (m_previous && !m_previous->variables.empty() && m_previous->style == m_style)
         varW = std::max(varW, m_previous->varWidth);
     m_m.varW = std::ceil(varW);
@@ -804,12 +803,16 @@ CanvasGeometry Layouter::run()
         x = v.box.right() + 12 * m_style.scale;
         m_g.variables.push_back(std::move(v));
     }
-    y = rowBottom;
+    y = rowBottom + 10 * m_style.scale;
+    // The key last: the picture first, what its marks mean under it.
+    legend(y, anyReadOnly, arrowKinds);
     route(arrows);
 
     QRectF bounds(0, 0, laneRight + m_m.margin, y + m_m.margin);
     for (const GText &t : m_g.captions)
         bounds |= t.rect.adjusted(0, 0, m_m.margin, 0);
+    for (const GLegendItem &item : m_g.legend)
+        bounds |= item.text.rect.adjusted(0, 0, m_m.margin, m_m.margin);
     m_g.bounds = bounds;
     return std::move(m_g);
 }

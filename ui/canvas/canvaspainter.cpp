@@ -97,6 +97,11 @@ void Painter::legendSymbol(const GLegendItem &item)
         p.setBrush(c.changed);
         p.drawRect(r);
         break;
+    case LegendSymbol::Offset:
+        p.setFont(fonts[static_cast<std::size_t>(TextRole::Offset)]);
+        p.setPen(c.mutedText);
+        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("+0x8"));
+        break;
     case LegendSymbol::Copy:
     case LegendSymbol::Convert:
     case LegendSymbol::TransferToDevice:

@@ -53,7 +53,9 @@ void MemoryView::zoomToFit(qreal maxScale)
         return;
     const QSize v = viewport()->size();
     const qreal fit = std::min(v.width() / r.width(), v.height() / r.height());
-    const qreal next = std::clamp(fit, minimumZoom(), std::max(maxScale, minimumZoom()));
+    // Fit never shrinks: a scene larger than the view reflows and scrolls
+    // (zooming out by hand may go down to the minimum text size).
+    const qreal next = std::clamp(fit, 1.0, std::max(maxScale, 1.0));
     if (!qFuzzyCompare(next, zoom()))
         setTransform(QTransform::fromScale(next, next));
     if (!m_fit)

@@ -18,7 +18,7 @@ public:
 
     void zoomBy(qreal factor);
     /// Fits the whole scene in view, never enlarging beyond `maxScale` and
-    /// never shrinking text below the minimum (a larger scene scrolls).
+    /// never shrinking (a larger scene reflows to the width and scrolls).
     void zoomToFit(qreal maxScale = 8.0);
     void resetZoom();
     qreal zoom() const { return transform().m11(); }

@@ -36,8 +36,14 @@ public:
     explicit Measure(const CanvasStyle &style)
         : m_style(style)
     {
-        for (int r = 0; r <= static_cast<int>(TextRole::Legend); ++r)
-            m_metrics.emplace_back(style.font(static_cast<TextRole>(r)));
+        // Resolving fonts costs more than a layout of a few objects: kept per
+        // (scale, minimum) for the GUI thread's next layouts.
+        static thread_local std::map<std::pair<qreal, qreal>, std::vector<QFontMetricsF>> cache;
+        auto &metrics = cache[{style.scale, style.minTextPx}];
+        if (metrics.empty())
+            for (int r = 0; r <= static_cast<int>(TextRole::Legend); ++r)
+                metrics.emplace_back(style.font(static_cast<TextRole>(r)));
+        m_metrics = metrics;
     }
     const QFontMetricsF &metrics(TextRole role) const { return m_metrics[static_cast<std::size_t>(role)]; }
     /// Whole pixels, as text boxes are: lines stacked by it never overlap.
@@ -110,8 +116,8 @@ QStringList detailLines(const MemoryFact &f, bool drawn)
     if (!drawn)
         return {q(f.typeName), f.isSupported() ? tr("empty (no bytes)") : firstLine(f.unsupported)};
     // What it is, then how it walks memory (and what few have).
-    QString first = frameworkLabel(f.framework) + QStringLiteral(" · ") + dtypeName(f) + QLatin1Char(' ') +
-        shapeString(f.shape);
+    QString first =
+        frameworkLabel(f.framework) + QStringLiteral(" · ") + dtypeName(f) + QLatin1Char(' ') + shapeString(f.shape);
     if (!f.device.isCpu())
         first += QStringLiteral(" · ") + q(f.device.spec());
     QStringList second {tr("strides %1").arg(shapeString(f.strides))};
@@ -281,8 +287,9 @@ void Layouter::legend(qreal &y, bool anyReadOnly, const std::set<int> &arrowKind
         {LegendSymbol::Buffer, tr("one colour = one buffer, shared by every name drawn on it")},
         {LegendSymbol::Map, tr("0 1 2 under the cells: which bytes each view touches, in its element order")},
         {LegendSymbol::Changed, tr("changed by this step")},
-        {LegendSymbol::Offset, m_style.rawAddresses ? tr("raw addresses (View ▸ Raw addresses)")
-                                                    : tr("bytes from the buffer's start (View ▸ Raw addresses)")},
+        {LegendSymbol::Offset,
+         m_style.rawAddresses ? tr("raw addresses (View ▸ Raw addresses)")
+                              : tr("bytes from the buffer's start (View ▸ Raw addresses)")},
     };
     const std::pair<int, std::pair<LegendSymbol, const char *>> kinds[] = {
         {0, {LegendSymbol::Copy, "copy"}},
@@ -502,12 +509,12 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
     const qreal offsetH = m_measure.height(TextRole::Offset);
     const int rows = static_cast<int>((d.cellCount + cols - 1) / cols);
     // Offsets under every k-th cell, k chosen so they never touch.
-    qreal widestOffset = 0;
-    for (const GCell &cell : b.cells) {
-        const QString t = m_style.rawAddresses ? QStringLiteral("…") + QString::number(b.lo + cell.offset, 16).right(6)
-                                               : QStringLiteral("+0x") + QString::number(cell.offset, 16);
-        widestOffset = std::max(widestOffset, offsetFm.horizontalAdvance(t));
-    }
+    // A monospaced font: the last offset is the widest (most digits).
+    const qreal widestOffset = offsetFm.horizontalAdvance(
+        m_style.rawAddresses ? QStringLiteral("…") + QString::number(b.lo + b.cells.back().offset, 16).right(6)
+                             : QStringLiteral("+0x") + QString::number(b.cells.back().offset, 16));
+    const qreal valueCharW = valueFm.horizontalAdvance(QLatin1Char('0'));
+    const qreal indexCharW = indexFm.horizontalAdvance(QLatin1Char('0'));
     const int offsetEvery = std::max(1, static_cast<int>(std::ceil((widestOffset + 6 * m_style.scale) / cellW)));
     b.block = QRectF(x, y, cols * cellW, 0);
     for (int r = 0; r < rows; ++r) {
@@ -519,7 +526,7 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
             GCell &cell = b.cells[static_cast<std::size_t>(k)];
             cell.rect = QRectF(x + col * cellW, rowTop, cellW, m_m.cellH);
             // One font size per buffer: a value too wide is cut, never shrunk.
-            if (!cell.value.isEmpty() && valueFm.horizontalAdvance(cell.value) > cellW - 6 * m_style.scale)
+            if (!cell.value.isEmpty() && cell.value.size() * valueCharW > cellW - 6 * m_style.scale)
                 cell.value = valueFm.elidedText(cell.value, Qt::ElideRight, cellW - 6 * m_style.scale);
             if (col % offsetEvery == 0)
                 cell.offsetText = m_style.rawAddresses
@@ -547,7 +554,7 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
                 mark.index = e;
                 mark.changed = changedOf[fi].count(e) > 0;
                 const QString t = QString::number(e);
-                if (off >= rowLo && indexFm.horizontalAdvance(t) <= mark.rect.width() - 2)
+                if (off >= rowLo && t.size() * indexCharW <= mark.rect.width() - 2)
                     mark.text = t;
                 row.marks.push_back(std::move(mark));
             }

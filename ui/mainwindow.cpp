@@ -254,6 +254,23 @@ void MainWindow::createMenus()
     legend->setCheckable(true);
     legend->setChecked(m_scene->legendVisible());
     connect(legend, &QAction::toggled, m_scene, &MemoryScene::setLegendVisible);
+    // Digits of floating-point values in cells (the element editor keeps them all).
+    QMenu *precision = view->addMenu(tr("Value &precision"));
+    auto *precisionGroup = new QActionGroup(precision);
+    const int savedDigits = QSettings().value(QStringLiteral("canvas/precision"), 0).toInt();
+    m_scene->setPrecision(savedDigits);
+    for (const auto &[digits, label] :
+         {std::pair {0, tr("&Shortest exact")}, std::pair {3, tr("&3 significant digits")},
+          std::pair {4, tr("&4 significant digits")}, std::pair {6, tr("&6 significant digits")}}) {
+        QAction *a = precision->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(digits == m_scene->precision());
+        precisionGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, d = digits] {
+            m_scene->setPrecision(d);
+            QSettings().setValue(QStringLiteral("canvas/precision"), d);
+        });
+    }
     QAction *raw = view->addAction(tr("&Raw addresses"));
     raw->setCheckable(true);
     raw->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));

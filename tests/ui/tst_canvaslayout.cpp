@@ -8,6 +8,8 @@
 #include "engine/snapshot.h"
 #include "ui/canvas/canvaslayout.h"
 #include "ui/canvas/canvaspainter.h"
+#include "ui/canvas/memoryscene.h"
+#include "ui/canvas/memoryview.h"
 #endif
 #include "ui/theme.h"
 
@@ -373,6 +375,59 @@ private Q_SLOTS:
         paintCanvas(p, g1, light, CanvasOverlay {s->facts[0].objectId, -1, 1.0});
         p.end();
         QVERIFY(selected != paint(g1, light));
+    }
+
+    // Fit stays on across steps, enlarges a small scene and never shrinks one;
+    // zooming out by hand stops at the minimum text size.
+    void fitStaysOnAndNeverShrinksText()
+    {
+        Buffer<double> a(4);
+        SnapshotBuilder builder;
+        MemoryScene scene;
+        MemoryView canvas(&scene);
+        canvas.resize(1200, 800);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.setFitMode(true);
+        QSignalSpy laidOut(&scene, &MemoryScene::laidOut);
+        scene.setSnapshot(build(builder, {whole(a, "a", DType::Float64)}));
+        QVERIFY(canvas.zoom() > 1.0); // a small scene is enlarged
+        std::vector<MemoryFact> many;
+        std::vector<std::unique_ptr<Buffer<double>>> keep;
+        for (int i = 0; i < 40; ++i) {
+            keep.push_back(std::make_unique<Buffer<double>>(64));
+            many.push_back(whole(*keep.back(), "m" + std::to_string(i), DType::Float64));
+        }
+        scene.setSnapshot(build(builder, std::move(many)));
+        QVERIFY(canvas.fitMode());
+        QCOMPARE(canvas.zoom(), 1.0); // too large to fit: it scrolls, text keeps its size
+        canvas.setFitMode(false);
+        canvas.zoomBy(0.01);
+        QVERIFY(canvas.zoom() >= canvas.minimumZoom());
+        QCOMPARE(canvas.minimumZoom(), 1.0); // at 100 % the smallest text is the minimum already
+        scene.setTextScale(2.0);
+        canvas.zoomBy(0.01);
+        QCOMPARE(canvas.zoom(), 0.5); // 22 px text may shrink to 11 px, no further
+    }
+
+    // Hovering a view's map row picks out its marks; moving away clears it.
+    void hoveringAViewEmphasisesIt()
+    {
+        Buffer<double> a(8);
+        SnapshotBuilder builder;
+        MemoryScene scene;
+        MemoryView canvas(&scene);
+        canvas.resize(1400, 800);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        const auto s = build(builder, {whole(a, "a", DType::Float64), view(a, "e", DType::Float64, 0, {4}, {16})});
+        scene.setSnapshot(s);
+        const GMark *mark = marksOf(scene.geometry(), *s, "e").front();
+        QTest::mouseMove(canvas.viewport(), canvas.mapFromScene(mark->rect.center()));
+        QTRY_COMPARE(scene.overlay().hoveredFact, s->indexOf("e"));
+        QVERIFY(scene.tipAt(mark->rect.center()).contains(QStringLiteral("e[0]")));
+        QTest::mouseMove(canvas.viewport(), canvas.mapFromScene(scene.geometry().bounds.bottomRight() - QPointF(2, 2)));
+        QTRY_COMPARE(scene.overlay().hoveredFact, -1);
     }
 };
 

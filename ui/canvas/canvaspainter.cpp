@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/canvas/canvaspainter.h"
 
+#include <QHash>
 #include <QPainter>
 #include <QPainterPath>
+#include <QStaticText>
 
 #include <algorithm>
 
@@ -29,15 +31,11 @@ public:
 
 private:
     bool visible(const QRectF &r) const { return exposed.isEmpty() || exposed.intersects(r); }
-    void text(const GText &t, const QColor &color, Qt::Alignment align = Qt::AlignLeft | Qt::AlignVCenter)
-    {
-        if (t.text.isEmpty())
-            return;
-        p.setFont(fonts[static_cast<std::size_t>(t.role)]);
-        p.setPen(color);
-        // Qt::TextSingleLine | plain drawText: user text is never markup.
-        p.drawText(t.rect.adjusted(0, 0, 2, 0), static_cast<int>(align) | Qt::TextSingleLine, t.text);
-    }
+    void text(const GText &t, const QColor &color) { drawText(t.text, t.role, t.rect, color, false); }
+    /// Plain text (never markup) from a cache of laid-out texts: cell values,
+    /// indices and names repeat across cells and steps, and laying text out
+    /// again on every paint was most of a paint's time.
+    void drawText(const QString &text, TextRole role, const QRectF &r, const QColor &color, bool centred);
     bool selectedFact(int fact) const
     {
         const GVariable *v = g.variableOf(fact);
@@ -64,6 +62,31 @@ private:
     const QRectF exposed;
     std::vector<QFont> fonts;
 };
+
+void Painter::drawText(const QString &text, TextRole role, const QRectF &r, const QColor &color, bool centred)
+{
+    if (text.isEmpty())
+        return;
+    const QFont &font = fonts[static_cast<std::size_t>(role)];
+    static thread_local QHash<QString, QStaticText> cache;
+    const QString key = QString::number(font.pixelSize()) + QLatin1Char(font.bold() ? 'b' : 'n') +
+        QLatin1Char(g.style.isMono(role) ? 'm' : 's') + text;
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        if (cache.size() > 20000) // bounded over a long session
+            cache.clear();
+        QStaticText st(text);
+        st.setTextFormat(Qt::PlainText);
+        st.setPerformanceHint(QStaticText::AggressiveCaching);
+        st.prepare(QTransform(), font);
+        it = cache.insert(key, st);
+    }
+    const QSizeF size = it->size();
+    const qreal x = centred ? r.center().x() - size.width() / 2 : r.left();
+    p.setFont(font);
+    p.setPen(color);
+    p.drawStaticText(QPointF(x, r.center().y() - size.height() / 2), *it);
+}
 
 QPen Painter::arrowPen(engine::Relation relation, engine::Direction direction) const
 {
@@ -144,39 +167,30 @@ void Painter::buffer(const GBuffer &b)
     const QColor lit = changedFill();
     const bool anyHover = o.hoveredFact >= 0;
     if (!b.bar) {
-        const QFont &valueFont = fonts[static_cast<std::size_t>(TextRole::Value)];
-        const QFont &offsetFont = fonts[static_cast<std::size_t>(TextRole::Offset)];
+        const qreal offsetHeight = QFontMetricsF(fonts[static_cast<std::size_t>(TextRole::Offset)]).height();
         for (const GCell &cell : b.cells) {
             const bool selected =
                 std::any_of(cell.facts.begin(), cell.facts.end(), [&](int f) { return selectedFact(f); });
             p.setPen(QPen(selected ? c.text : color, selected ? 2.5 : 1.5));
             p.setBrush(cell.changed ? lit : (cell.facts.empty() ? c.boxBackground : fill));
             p.drawRect(cell.rect);
-            p.setFont(valueFont);
-            p.setPen(cell.changed ? c.changedCellText() : c.text);
-            p.drawText(cell.rect, Qt::AlignCenter | Qt::TextSingleLine,
-                       cell.value.isEmpty() ? QStringLiteral("·") : cell.value);
-            if (!cell.offsetText.isEmpty()) {
-                p.setFont(offsetFont);
-                p.setPen(c.mutedText);
-                p.drawText(QRectF(cell.rect.left() + 2, cell.rect.bottom() + 1, cell.rect.width() * 4,
-                                  QFontMetricsF(offsetFont).height()),
-                           Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine, cell.offsetText);
-            }
+            drawText(cell.value.isEmpty() ? QStringLiteral("·") : cell.value, TextRole::Value, cell.rect,
+                     cell.changed ? c.changedCellText() : c.text, true);
+            if (!cell.offsetText.isEmpty())
+                drawText(cell.offsetText, TextRole::Offset,
+                         QRectF(cell.rect.left() + 2, cell.rect.bottom() + 1, cell.rect.width(), offsetHeight),
+                         c.mutedText, false);
         }
-        const QFont &indexFont = fonts[static_cast<std::size_t>(TextRole::MapIndex)];
         for (const GMapRow &row : b.maps) {
             const bool dim = anyHover && row.fact != o.hoveredFact;
             const bool strong = (anyHover && row.fact == o.hoveredFact) || selectedFact(row.fact);
             p.setOpacity(dim ? 0.3 : 1.0);
-            p.setFont(indexFont);
             for (const GMark &m : row.marks) {
                 p.setPen(QPen(strong ? c.text : color, strong ? 2.0 : 1.0));
                 p.setBrush(m.changed ? lit : fill);
                 p.drawRect(m.rect);
                 if (!m.text.isEmpty()) {
-                    p.setPen(m.changed ? c.changedCellText() : c.text);
-                    p.drawText(m.rect, Qt::AlignCenter | Qt::TextSingleLine, m.text);
+                    drawText(m.text, TextRole::MapIndex, m.rect, m.changed ? c.changedCellText() : c.text, true);
                 }
             }
             text(row.label, c.mutedText);

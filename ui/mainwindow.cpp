@@ -376,9 +376,9 @@ void MainWindow::setPresenting(bool on)
         for (QDockWidget *d : std::as_const(m_secondaryDocks))
             d->hide();
         showFullScreen();
-        // The canvas fills the screen; the console keeps a fifth for typing.
+        // The canvas fills the screen; the console keeps a sixth for typing.
         if (auto *console = findChild<QDockWidget *>(QStringLiteral("consoleDock")))
-            resizeDocks({console}, {std::max(120, height() / 5)}, Qt::Vertical);
+            resizeDocks({console}, {std::max(100, height() / 6)}, Qt::Vertical);
         setTextScale(QSettings().value(kPresentationScaleKey, kDefaultPresentationScale).toReal());
         m_view->setFocus();
     } else {

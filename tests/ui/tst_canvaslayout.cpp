@@ -244,7 +244,7 @@ private Q_SLOTS:
         }
         // Wider text reflows: at 300 % the cells wrap into more rows instead of shrinking.
         const GBuffer &b = g.buffers.front();
-        QVERIFY(b.cells.front().rect.width() >= 8 * 10 * scale - 0.5);
+        QVERIFY(b.cells.front().rect.width() >= 8 * 12 * scale - 0.5);
         QVERIFY(b.block.right() <= std::max(width, g.bounds.width()));
     }
 

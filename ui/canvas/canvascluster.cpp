@@ -155,6 +155,9 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
     GBuffer &b = c.buffer;
     const Snapshot &s = *m_s;
     const qreal cellW = std::max(m_m.minCellW, static_cast<qreal>(d.cellBytes) * m_m.pxPerByte);
+    // Values are monospaced: how many characters a cell holds.
+    const int maxValueChars = static_cast<int>((cellW - 6 * m_style.scale) /
+                                               m_measure.metrics(TextRole::Value).horizontalAdvance(QLatin1Char('0')));
     const qreal pxPerByte = cellW / static_cast<qreal>(d.cellBytes);
     // Rows of 64 bytes (8 float64, 16 float32) where they fit, fewer where not:
     // memory is a strip in address order, never the shape of one of its views.
@@ -189,7 +192,7 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
                 if (k == first)
                     cell.views.emplace_back(fi, e);
                 if (cell.value.isEmpty() && k == first && off % d.cellBytes == 0 && f.itemSize() == d.cellBytes)
-                    cell.value = valueText(f, e, m_style.precision);
+                    cell.value = valueText(f, e, m_style.precision, maxValueChars);
                 if (changedOf[fi].count(e))
                     cell.changed = true;
             }

@@ -76,18 +76,25 @@ QString firstLine(const std::string &s)
     return q(s).trimmed().section(QLatin1Char('\n'), 0, 0);
 }
 
-/// A float's text with `precision` significant digits (0: the shortest exact text).
-QString valueText(const MemoryFact &f, std::int64_t element, int precision)
+QString valueText(const MemoryFact &f, std::int64_t element, int precision, int maxChars)
 {
     const auto item = static_cast<std::size_t>(f.itemSize());
     const auto at = static_cast<std::size_t>(element) * item;
     if (!f.valuesCaptured || at + item > f.values.size())
         return {};
     const Scalar v = loadScalar(f.dtype, f.values.data() + at);
-    if (precision > 0)
-        if (const double *d = std::get_if<double>(&v); d && std::isfinite(*d))
-            return QString::number(*d, 'g', precision);
-    return q(formatScalar(f.dtype, v));
+    const double *d = std::get_if<double>(&v);
+    if (precision > 0 && d && std::isfinite(*d))
+        return QString::number(*d, 'g', precision);
+    const QString exact = q(formatScalar(f.dtype, v));
+    if (exact.size() <= maxChars || !d || !std::isfinite(*d))
+        return exact;
+    // Too wide for its cell: as many significant digits as fit (one font
+    // size per buffer; the tooltip and the element editor have them all).
+    for (int digits = 6; digits >= 1; --digits)
+        if (const QString shorter = QString::number(*d, 'g', digits); shorter.size() <= maxChars)
+            return shorter;
+    return exact;
 }
 
 QString convertSummary(const Snapshot &s, const FactRelation &rel)
@@ -114,13 +121,16 @@ QStringList detailLines(const MemoryFact &f, bool drawn)
         frameworkLabel(f.framework) + QStringLiteral(" · ") + dtypeName(f) + QLatin1Char(' ') + shapeString(f.shape);
     if (!f.device.isCpu())
         first += QStringLiteral(" · ") + q(f.device.spec());
-    QStringList second {tr("strides %1").arg(shapeString(f.strides))};
-    // A module's weights are told from plain tensors.
+    QStringList lines {first, tr("strides %1").arg(shapeString(f.strides))};
+    // A module's weights are told from plain tensors (a line of their own: never cut).
+    QStringList third;
     if (f.typeName.ends_with(".Parameter"))
-        second << tr("Parameter");
+        third << tr("Parameter");
     if (std::find(f.flags.begin(), f.flags.end(), "requires_grad") != f.flags.end())
-        second << tr("requires_grad");
-    return {first, second.join(QStringLiteral(" · "))};
+        third << tr("requires_grad");
+    if (!third.isEmpty())
+        lines << third.join(QStringLiteral(" · "));
+    return lines;
 }
 
 void Layouter::captions(qreal &y)

@@ -21,7 +21,7 @@ qreal basePx(TextRole role)
     case TextRole::LaneTitle:
         return 15;
     case TextRole::Value:
-        return 14;
+        return 13;
     case TextRole::Header:
     case TextRole::Detail:
     case TextRole::Note:

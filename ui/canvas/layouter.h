@@ -23,8 +23,9 @@ QString tr(const char *text);
 QString q(const std::string &s);
 QString dtypeName(const engine::MemoryFact &f);
 QString firstLine(const std::string &s);
-/// A float's text with `precision` significant digits (0: the shortest exact text).
-QString valueText(const engine::MemoryFact &f, std::int64_t element, int precision);
+/// A value's text: floats with `precision` significant digits, or (0) the
+/// shortest exact text, shortened to fewer digits when over `maxChars`.
+QString valueText(const engine::MemoryFact &f, std::int64_t element, int precision, int maxChars = 1 << 20);
 /// A relation's words; a conversion names its dtype change: "float64 → float32 · 24 B · H2H".
 QString convertSummary(const engine::Snapshot &s, const engine::FactRelation &rel);
 /// The lines under a variable's name: what it is, then how it walks memory.
@@ -143,8 +144,8 @@ public:
         m_m.gapX = 40 * k;
         m_m.cellH = std::ceil(m_measure.height(TextRole::Value) * 1.9);
         m_m.mapH = std::ceil(m_measure.height(TextRole::MapIndex) * 1.25);
-        m_m.pxPerByte = 10 * k;
-        m_m.minCellW = 20 * k;
+        m_m.pxPerByte = 12 * k;
+        m_m.minCellW = 24 * k;
         m_m.slot = 5 * k;
         m_m.labelGap = 8 * k;
     }

@@ -324,6 +324,24 @@ private Q_SLOTS:
         QCOMPARE(g2.variables[2].label, QStringLiteral("zz_last"));
     }
 
+    // Twenty views of one buffer: eight map rows under each row of cells and
+    // a note counting the rest, not twenty rows.
+    void manyViewsAreCountedNotStacked()
+    {
+        Buffer<double> a(8);
+        SnapshotBuilder builder;
+        std::vector<MemoryFact> facts {whole(a, "a", DType::Float64)};
+        for (int i = 0; i < 20; ++i)
+            facts.push_back(view(a, "v" + std::to_string(i), DType::Float64, 0, {8}, {8}));
+        const auto s = build(builder, std::move(facts));
+        const CanvasGeometry g = layoutCanvas(s.get(), CanvasStyle {});
+        const GBuffer &b = g.buffers.front();
+        QCOMPARE(b.maps.size(), std::size_t(8)); // one row of cells
+        QVERIFY(std::any_of(b.notes.begin(), b.notes.end(),
+                            [](const GText &t) { return t.text.startsWith(QStringLiteral("+ 13 more views")); }));
+        QCOMPARE(g.variables.size(), std::size_t(21)); // every variable still has its box
+    }
+
     // Large buffers: a bar, each view a strip; a sparse view is dotted.
     void largeBuffersAreBarsWithSparseStrips()
     {

@@ -234,8 +234,16 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
         // One map row per view that touches this row of cells.
         const std::int64_t rowLo = static_cast<std::int64_t>(r) * rowBytes;
         const std::int64_t rowHi = rowLo + rowBytes;
+        int shown = 0;
+        int hidden = 0;
         for (int fi : d.facts) {
             const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+            if (shown == kMaxMapRows) { // the rest are counted, not drawn: a hundred views make no picture
+                hidden += std::any_of(starts[fi].begin(), starts[fi].end(), [&](const auto &start) {
+                    return start.first + f.itemSize() > rowLo && start.first < rowHi;
+                });
+                continue;
+            }
             GMapRow row;
             row.fact = fi;
             row.rect = QRectF(x, y, cols * cellW, m_m.mapH + 3 * m_style.scale);
@@ -264,6 +272,13 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
                 std::max<qreal>(40, maxBlockW - cols * cellW - m_m.labelGap));
             y = row.rect.bottom();
             b.maps.push_back(std::move(row));
+            ++shown;
+        }
+        if (hidden > 0) {
+            b.notes.push_back(
+                m_measure.text(tr("+ %1 more views of these bytes (hover a cell for every name)").arg(hidden),
+                               TextRole::MapLabel, {x, y + 2 * m_style.scale}, maxBlockW));
+            y = b.notes.back().rect.bottom();
         }
         y += 8 * m_style.scale;
     }
@@ -292,10 +307,23 @@ void Layouter::bar(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlock
     auto xOf = [&](double offset) { return x + width * offset / span; };
     y += m_m.cellH + 6 * m_style.scale;
     std::set<qreal> barChanged;
+    int hidden = 0;
     for (int fi : d.facts) {
         const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+        // Every view's changes are ticked on the bar, drawn as a strip or not.
+        std::vector<qreal> changedX;
+        const auto &ch = s.changed[static_cast<std::size_t>(fi)];
+        for (std::size_t k = 0; k < ch.size() && k < 256; ++k) {
+            changedX.push_back(xOf(static_cast<double>(elementOffset(f, b.lo, ch[k]))));
+            barChanged.insert(std::round(changedX.back()));
+        }
+        if (static_cast<int>(b.strips.size()) == kMaxMapRows) {
+            ++hidden;
+            continue;
+        }
         GStrip strip;
         strip.fact = fi;
+        strip.changedX = std::move(changedX);
         const auto [lo, hi] = f.extent();
         const qreal x0 = xOf(static_cast<double>(lo - b.lo));
         const qreal x1 = xOf(static_cast<double>(hi - b.lo));
@@ -303,12 +331,6 @@ void Layouter::bar(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlock
         // A sparse view is drawn sparse: big[::1000] touches 1 byte in 1,000 of its span.
         const double spanned = std::max<double>(1, static_cast<double>(hi - lo));
         strip.density = std::min(1.0, static_cast<double>(f.nbytes()) / spanned);
-        const auto &ch = s.changed[static_cast<std::size_t>(fi)];
-        for (std::size_t k = 0; k < ch.size() && k < 256; ++k) {
-            const qreal cx = xOf(static_cast<double>(elementOffset(f, b.lo, ch[k])));
-            strip.changedX.push_back(cx);
-            barChanged.insert(std::round(cx));
-        }
         QString label = q(f.label()) + QStringLiteral(" · ") +
             tr("%1 elements").arg(QLocale().toString(static_cast<qlonglong>(f.numel())));
         if (strip.density < 0.999)
@@ -320,6 +342,11 @@ void Layouter::bar(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlock
         b.strips.push_back(std::move(strip));
     }
     b.changedX.assign(barChanged.begin(), barChanged.end());
+    if (hidden > 0) {
+        b.notes.push_back(m_measure.text(tr("+ %1 more views of this buffer (hover the bar)").arg(hidden),
+                                         TextRole::MapLabel, {x, y}, maxBlockW));
+        y = b.notes.back().rect.bottom() + 2 * m_style.scale;
+    }
     y += 6 * m_style.scale;
 }
 

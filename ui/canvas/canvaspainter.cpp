@@ -25,6 +25,11 @@ public:
     {
         for (int r = 0; r <= static_cast<int>(TextRole::Legend); ++r)
             fonts.push_back(g.style.font(static_cast<TextRole>(r)));
+        // The selected object's facts, found once (not per cell).
+        if (o.selectedObject)
+            for (const GVariable &v : g.variables)
+                if (v.objectId == o.selectedObject)
+                    selectedFacts.push_back(v.fact);
     }
 
     void run();
@@ -38,8 +43,7 @@ private:
     void drawText(const QString &text, TextRole role, const QRectF &r, const QColor &color, bool centred);
     bool selectedFact(int fact) const
     {
-        const GVariable *v = g.variableOf(fact);
-        return o.selectedObject && v && v->objectId == o.selectedObject;
+        return std::find(selectedFacts.begin(), selectedFacts.end(), fact) != selectedFacts.end();
     }
     QColor changedFill() const
     {
@@ -61,6 +65,7 @@ private:
     const CanvasOverlay &o;
     const QRectF exposed;
     std::vector<QFont> fonts;
+    std::vector<int> selectedFacts;
 };
 
 void Painter::drawText(const QString &text, TextRole role, const QRectF &r, const QColor &color, bool centred)

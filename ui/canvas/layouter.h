@@ -66,6 +66,9 @@ struct Metrics
 /// Parallel arrows in one channel or gutter, before they share a track.
 constexpr std::size_t kSlots = 4;
 
+/// Map rows (or bar strips) drawn per row of cells; more views are counted in a note.
+constexpr int kMaxMapRows = 8;
+
 struct Drawn
 {
     int buffer = -1; ///< index into Snapshot::buffers

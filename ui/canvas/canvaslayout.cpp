@@ -281,7 +281,12 @@ CanvasGeometry Layouter::run()
     m_m.gutter = arrows.empty() ? 14 * m_style.scale : 8 * m_style.scale + m_m.slot * (slots + 1);
     const qreal contentLeft = m_m.margin + m_m.pad;
     const qreal contentRight = m_style.layoutWidth() - m_m.margin - m_m.pad - m_m.channel;
-    const qreal clusterMax = std::max<qreal>(contentRight - contentLeft - m_m.channel, 400 * m_style.scale);
+    qreal clusterMax = std::max<qreal>(contentRight - contentLeft - m_m.channel, 400 * m_style.scale);
+    // Many buffers use the width: rows of cells wrap sooner so that two
+    // buffers (and their boxes) sit side by side, when both stay legible.
+    const qreal half = (contentRight - contentLeft) / 2 - m_m.channel;
+    if (drawn.size() >= 4 && half >= 520 * m_style.scale)
+        clusterMax = half;
 
     std::map<int, std::vector<const FactRelation *>> incoming;
     for (const FactRelation *rel : arrows)

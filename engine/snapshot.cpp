@@ -215,7 +215,14 @@ void SnapshotBuilder::groupBuffers(Snapshot &s)
 {
     s.bufferOf.assign(s.facts.size(), -1);
     std::map<std::pair<std::string, Address>, BufferIdentity> alive;
-    for (const Region &region : mergedRegions(s.facts, [](const MemoryFact &f) { return f.hasKnownBytes(); })) {
+    std::vector<Region> regions = mergedRegions(s.facts, [](const MemoryFact &f) { return f.hasKnownBytes(); });
+    // Buffers first seen in this step are numbered in the order their objects
+    // were first seen (creation order), never by address: the canvas places
+    // buffers by number, and heap addresses differ from run to run.
+    std::stable_sort(regions.begin(), regions.end(), [](const Region &a, const Region &b) {
+        return *std::min_element(a.facts.begin(), a.facts.end()) < *std::min_element(b.facts.begin(), b.facts.end());
+    });
+    for (const Region &region : regions) {
         BufferInfo b {region.device, region.lo, region.hi, 0, Framework::Other, region.facts};
         const auto key = std::make_pair(b.device.toString(), b.lo);
         auto known = m_buffers.find(key);

@@ -365,6 +365,26 @@ std::shared_ptr<const Snapshot> snapshotFromJson(const Fields &f, std::span<cons
     return s;
 }
 
+// True when the bytes a fact's strides reach do not fit int64 (a live object
+// never has such a layout; the canvas would compute with it).
+bool extentOverflows(const MemoryFact &f)
+{
+    if (f.strides.size() != f.shape.size())
+        return true;
+    std::int64_t lo = 0;
+    std::int64_t hi = 0;
+    for (std::size_t d = 0; d < f.shape.size(); ++d) {
+        if (f.shape[d] <= 0)
+            return false; // no elements: nothing is reached
+        std::int64_t reach = 0;
+        if (__builtin_mul_overflow(f.shape[d] - 1, f.strides[d], &reach) ||
+            __builtin_add_overflow(reach < 0 ? lo : hi, reach, reach < 0 ? &lo : &hi))
+            return true;
+    }
+    return __builtin_add_overflow(hi, f.itemSize(), &hi) || f.data + static_cast<Address>(hi) < f.data ||
+        Address {0} - static_cast<Address>(lo) > f.data;
+}
+
 // The product of `shape` times `item` bytes, or -1 when it overflows int64.
 std::int64_t checkedBytes(const std::vector<std::int64_t> &shape, std::int64_t item)
 {
@@ -458,11 +478,28 @@ std::string snapshotProblem(const Snapshot &s)
             return "relation " + std::to_string(r) + ": from " + std::to_string(rel.from) + " to " +
                 std::to_string(rel.to) + " is out of range (" + std::to_string(n) + " facts)";
     }
-    for (std::size_t b = 0; b < s.buffers.size(); ++b)
-        for (int fi : s.buffers[b].facts)
+    for (std::size_t b = 0; b < s.buffers.size(); ++b) {
+        const BufferInfo &buffer = s.buffers[b];
+        if (buffer.hi <= buffer.lo)
+            return "buffer " + std::to_string(b) + ": its end is not after its start";
+        for (int fi : buffer.facts) {
             if (fi < 0 || static_cast<std::size_t>(fi) >= n)
                 return "buffer " + std::to_string(b) + ": fact " + std::to_string(fi) + " is out of range (" +
                     std::to_string(n) + " facts)";
+            // What the canvas draws of a fact must lie in its buffer, and its
+            // layout must be one a live object could have had.
+            const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
+            if (!f.isSupported())
+                continue;
+            if (extentOverflows(f))
+                return "fact " + std::to_string(fi) + ": the byte extent of its strides overflows int64";
+            if (f.numel() > 0) {
+                const auto [lo, hi] = f.extent();
+                if (lo < buffer.lo || hi > buffer.hi)
+                    return "fact " + std::to_string(fi) + ": its bytes lie outside buffer " + std::to_string(b);
+            }
+        }
+    }
     return {};
 }
 

@@ -237,15 +237,21 @@ private Q_SLOTS:
         style.width = width;
         const CanvasGeometry g = layoutCanvas(s.get(), style);
         QVERIFY(!g.texts().empty());
-        for (const GText *t : g.texts()) {
-            QVERIFY2(style.font(t->role).pixelSize() >= style.minPx(), qPrintable(t->text));
-            if (!t->text.isEmpty())
-                QVERIFY2(t->rect.height() >= style.minPx(), qPrintable(t->text));
-        }
-        // Wider text reflows: at 300 % the cells wrap into more rows instead of shrinking.
+        for (const GText *t : g.texts()) // the font each text is drawn with
+            QVERIFY2(style.font(t->role).pixelSize() >= std::max(11.0, style.minPx()), qPrintable(t->text));
+        // Larger text reflows: cells keep their size per byte and wrap into
+        // more rows, inside the width, instead of shrinking.
         const GBuffer &b = g.buffers.front();
         QVERIFY(b.cells.front().rect.width() >= 8 * 12 * scale - 0.5);
-        QVERIFY(b.block.right() <= std::max(width, g.bounds.width()));
+        const auto perRow = std::count_if(b.cells.begin(), b.cells.end(), [&](const GCell &cell) {
+            return qFuzzyCompare(cell.rect.top(), b.cells.front().rect.top());
+        });
+        QVERIFY(perRow >= 1 && perRow <= 8);
+        if (scale >= 2.0) // 8 float64 cells of 192 px and more do not fit 1280 px beside the boxes
+            QVERIFY2(perRow < 8, qPrintable(QString::number(perRow)));
+        if (scale == 1.0) // nothing wider than the width it reflows into
+            for (const GBuffer &buffer : g.buffers)
+                QVERIFY2(buffer.cluster.right() <= width, qPrintable(QString::number(buffer.cluster.right())));
     }
 
     // Copies between many buffers, wrapped into shelves: arrows run in free
@@ -270,11 +276,21 @@ private Q_SLOTS:
             facts.push_back(whole(copies[std::size_t(i)], c, DType::Float64));
             s = build(builder, facts, c + " = " + b + ".copy()", {{c, {b}}});
         }
-        for (const qreal width : {700.0, 1000.0, 1400.0, 2400.0}) {
+        // And a transfer into an emulated device's lane, whose long title the
+        // arrow must pass beside, not through.
+        Buffer<double> device(4);
+        MemoryFact onDevice = whole(device, "g0", DType::Float64);
+        onDevice.device = Device::cuda(0, true);
+        onDevice.valuesCaptured = false;
+        onDevice.values = {};
+        facts.push_back(onDevice);
+        s = build(builder, facts, "g0 = b0.to('cuda')", {{"g0", {"b0"}}});
+        for (const qreal width : {500.0, 700.0, 1000.0, 1400.0, 2400.0}) {
             CanvasStyle style;
             style.width = width;
             const CanvasGeometry g = layoutCanvas(s.get(), style);
-            QCOMPARE(g.arrows.size(), std::size_t(4));
+            QCOMPARE(g.arrows.size(), std::size_t(5));
+            QCOMPARE(g.lanes.size(), std::size_t(2));
             for (const GArrow &arrow : g.arrows) {
                 for (int k = 0; k + 1 < arrow.route.size(); ++k) {
                     const QRectF segment =
@@ -286,6 +302,13 @@ private Q_SLOTS:
                                 QStringLiteral("%1 px: arrow '%2' crosses '%3'").arg(width).arg(arrow.text, t->text)));
                     for (const GVariable &v : g.variables)
                         QVERIFY2(!segment.intersects(v.box), qPrintable(arrow.text));
+                    for (const GBuffer &b : g.buffers) { // cells and marks too
+                        for (const GCell &c : b.cells)
+                            QVERIFY2(!segment.intersects(c.rect.adjusted(0, 0, 0, 14)), qPrintable(arrow.text));
+                        for (const GMapRow &m : b.maps)
+                            for (const GMark &mark : m.marks)
+                                QVERIFY2(!segment.intersects(mark.rect), qPrintable(arrow.text));
+                    }
                 }
                 const GBuffer &target = bufferOf(g, *s, s->facts[std::size_t(arrow.to)].label());
                 const QPointF tip = arrow.head.front();
@@ -309,12 +332,14 @@ private Q_SLOTS:
         Buffer<double> a(4);
         Buffer<double> b(5);
         Buffer<double> c(6);
+        // The same objects from step to step, as live ones are.
+        const MemoryFact fa = whole(a, "a", DType::Float64);
+        const MemoryFact fb = whole(b, "b", DType::Float64);
+        const MemoryFact fc = whole(c, "zz_last", DType::Float64);
         SnapshotBuilder builder;
-        const auto first = build(builder, {whole(a, "a", DType::Float64), whole(b, "b", DType::Float64)});
+        const auto first = build(builder, {fa, fb});
         const CanvasGeometry g1 = layoutCanvas(first.get(), CanvasStyle {});
-        const auto second =
-            build(builder,
-                  {whole(a, "a", DType::Float64), whole(b, "b", DType::Float64), whole(c, "zz_last", DType::Float64)});
+        const auto second = build(builder, {fa, fb, fc});
         const CanvasGeometry g2 = layoutCanvas(second.get(), CanvasStyle {}, &g1);
         QCOMPARE(g2.variables.size(), std::size_t(3));
         for (std::size_t i = 0; i < 2; ++i) {
@@ -322,6 +347,41 @@ private Q_SLOTS:
             QCOMPARE(g2.variables[i].box, g1.variables[i].box);
         }
         QCOMPARE(g2.variables[2].label, QStringLiteral("zz_last"));
+
+        // A step that changes a value (a note appears) moves nothing either.
+        a.data[1] = 42;
+        MemoryFact changed = whole(a, "a", DType::Float64);
+        changed.objectId = fa.objectId;
+        const auto third = build(builder, {changed, fb, fc}, "a[1] = 42");
+        QCOMPARE(third->changed[0], (std::vector<std::int64_t> {1}));
+        const CanvasGeometry g3 = layoutCanvas(third.get(), CanvasStyle {}, &g2);
+        QStringList notes;
+        for (const GText &t : g3.buffers.front().notes)
+            notes << t.text;
+        QVERIFY2(notes.join(QLatin1Char('|')).contains(QStringLiteral("a[1]")),
+                 qPrintable(notes.join(QLatin1Char('|'))));
+        for (std::size_t i = 0; i < 3; ++i)
+            QCOMPARE(g3.variables[i].box, g2.variables[i].box);
+        for (std::size_t i = 0; i < g3.buffers.size(); ++i)
+            QCOMPARE(g3.buffers[i].block, g2.buffers[i].block);
+    }
+
+    // Buffers first seen together are numbered (and placed) in creation
+    // order, whatever their addresses: the higher one first here.
+    void buffersFollowCreationOrderNotAddresses()
+    {
+        Buffer<double> memory(16);
+        MemoryFact high = view(memory, "made_first", DType::Float64, 64, {8}, {8});
+        MemoryFact low = view(memory, "made_second", DType::Float64, 0, {8}, {8});
+        high.allocation = {}; // two allocations as far as anyone can tell
+        low.allocation = {};
+        SnapshotBuilder builder;
+        const auto s = build(builder, {high, low});
+        QCOMPARE(s->buffers.size(), std::size_t(2));
+        QCOMPARE(s->buffers[0].number, 1);
+        QCOMPARE(s->buffers[0].facts, std::vector<int> {s->indexOf("made_first")});
+        const CanvasGeometry g = layoutCanvas(s.get(), CanvasStyle {});
+        QCOMPARE(g.variables.front().label, QStringLiteral("made_first"));
     }
 
     // Twenty views of one buffer: eight map rows under each row of cells and
@@ -367,6 +427,33 @@ private Q_SLOTS:
         QVERIFY(!b.changedX.empty());
         QVERIFY(std::any_of(b.notes.begin(), b.notes.end(),
                             [](const GText &t) { return t.text.contains(QStringLiteral("big[5]")); }));
+
+        // Hovering anywhere on the bar, its last pixel included, says where and what.
+        MemoryScene scene;
+        scene.setSnapshot(s);
+        const GBuffer &shown = scene.geometry().buffers.front();
+        for (const QPointF at : {shown.block.center(), shown.block.topRight(), shown.block.topLeft()})
+            QVERIFY(scene.tipAt(at).contains(QStringLiteral("buf 1")));
+        QVERIFY(scene.tipAt(shown.block.topLeft() + QPointF(0.05, 1)).contains(QStringLiteral("big[0]")));
+    }
+
+    // A view of the start of a larger allocation: the bar spans the
+    // allocation, and hovering past the view's end tells no element of it.
+    void barsBeyondTheirViewHoverSafely()
+    {
+        Buffer<double> big(1000);
+        SnapshotBuilder builder;
+        MemoryFact head = view(big, "head", DType::Float64, 0, {10}, {8});
+        const auto s = build(builder, {head});
+        MemoryScene scene;
+        scene.setSnapshot(s);
+        QCOMPARE(scene.geometry().buffers.size(), std::size_t(1));
+        const GBuffer &b = scene.geometry().buffers.front();
+        QVERIFY(b.bar);
+        const QString tip = scene.tipAt(b.block.center());
+        QVERIFY2(tip.contains(QStringLiteral("buf 1")), qPrintable(tip));
+        QVERIFY(!tip.contains(QStringLiteral("head[500]")));
+        QVERIFY(!scene.tipAt(b.block.topRight()).isEmpty());
     }
 
     // The same step paints the same pixels (no flash, no hover in the default overlay).

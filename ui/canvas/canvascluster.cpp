@@ -82,6 +82,18 @@ Cluster Layouter::cluster(const Drawn &d, const std::vector<const FactRelation *
     else
         cells(c, d, x, y, maxBlockW);
     changeNotes(c, d, x, y, maxBlockW);
+    // Notes (what changed, where a copy came from) are cut to the width of
+    // the cells and their labels: a step's change never widens the buffer
+    // and so never moves the buffers placed after it.
+    qreal core = std::max(b.block.right(), b.header.rect.right());
+    for (const GMapRow &m : b.maps)
+        core = std::max(core, m.label.rect.right());
+    for (const GStrip &st : b.strips)
+        core = std::max(core, st.label.rect.right());
+    core = std::max(core, x + 300 * m_style.scale);
+    for (GText &t : b.notes)
+        if (t.rect.right() > core)
+            t = m_measure.text(t.whole(), t.role, t.rect.topLeft(), core - t.rect.left(), t.emphasis);
     b.bounds = QRectF(x, 0, 0, y);
     for (const GText *t : {&b.header, &b.barText})
         b.bounds |= t->rect;
@@ -111,7 +123,7 @@ Cluster Layouter::cluster(const Drawn &d, const std::vector<const FactRelation *
         for (const GMapRow &m : b.maps)
             if (m.fact == fi)
                 for (const GMark &k : m.marks)
-                    if (k.index == 0) {
+                    if (k.index == 0 && !zero) { // the first piece: where element [0] starts
                         row = &m;
                         zero = &k;
                     }
@@ -129,7 +141,14 @@ Cluster Layouter::cluster(const Drawn &d, const std::vector<const FactRelation *
                 const qreal zx = b.block.left() + b.block.width() * static_cast<double>(f.data - b.lo) / span;
                 landing = QPointF(x - 2 * m_style.scale, strip->rect.bottom() + 3 * m_style.scale);
                 end = QPointF(std::clamp(zx, b.block.left() + 1, b.block.right() - 1), strip->rect.bottom());
-            } else { // a view with no element in reach (should not happen): its buffer's edge
+            } else if (!b.cells.empty()) { // a view without a map row (many views): the cell of its [0]
+                const std::int64_t off = static_cast<std::int64_t>(f.data - b.lo);
+                const auto k = static_cast<std::size_t>(
+                    std::clamp<std::int64_t>(off / b.cellBytes, 0, static_cast<std::int64_t>(b.cells.size()) - 1));
+                const QRectF &cell = b.cells[k].rect;
+                landing = QPointF(x - 2 * m_style.scale, cell.top() + 1);
+                end = QPointF(cell.center().x(), cell.top() + 1);
+            } else {
                 landing = QPointF(x - 2 * m_style.scale, b.block.top() + m_m.cellH / 2);
                 end = QPointF(x, landing.y());
             }
@@ -176,12 +195,14 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
     std::vector<int> order = d.facts;
     std::stable_partition(order.begin(), order.end(), [&](int i) { return i == d.primary; });
     std::map<int, std::vector<std::pair<std::int64_t, std::int64_t>>> starts;
-    std::map<int, std::set<std::int64_t>> changedOf;
+    // Sorted (the snapshot lists them in increasing order): searched, never copied.
+    auto changedIn = [&](int fi, std::int64_t e) {
+        const auto &ch = s.changed[static_cast<std::size_t>(fi)];
+        return std::binary_search(ch.begin(), ch.end(), e);
+    };
     for (int fi : order) {
         const MemoryFact &f = s.facts[static_cast<std::size_t>(fi)];
         starts[fi] = elementStarts(f, b.lo, regionBytes);
-        const auto &ch = s.changed[static_cast<std::size_t>(fi)];
-        changedOf[fi] = std::set<std::int64_t>(ch.begin(), ch.end());
         for (const auto &[off, e] : starts[fi]) {
             const std::int64_t first = off / d.cellBytes;
             const std::int64_t last = (off + f.itemSize() - 1) / d.cellBytes;
@@ -192,14 +213,15 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
                 if (k == first)
                     cell.views.emplace_back(fi, e);
                 if (cell.value.isEmpty() && k == first && off % d.cellBytes == 0 && f.itemSize() == d.cellBytes)
-                    cell.value = valueText(f, e, m_style.precision, maxValueChars);
-                if (changedOf[fi].count(e))
+                    // "—": an element starts here but its value was not kept (device
+                    // memory, or a step whose values the timeline dropped); "·": none starts here.
+                    cell.value =
+                        f.valuesCaptured ? valueText(f, e, m_style.precision, maxValueChars) : QStringLiteral("—");
+                if (changedIn(fi, e))
                     cell.changed = true;
             }
         }
     }
-    // Changes listed beyond what the per-view sets hold (more than the list
-    // limit) still light the cells they reach through the primary.
     const QFontMetricsF &valueFm = m_measure.metrics(TextRole::Value);
     const QFontMetricsF &offsetFm = m_measure.metrics(TextRole::Offset);
     const QFontMetricsF &indexFm = m_measure.metrics(TextRole::MapIndex);
@@ -257,7 +279,7 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
                 mark.rect =
                     QRectF(x0 + 1, row.rect.top() + 3 * m_style.scale, std::max<qreal>(2, x1 - x0 - 2), m_m.mapH);
                 mark.index = e;
-                mark.changed = changedOf[fi].count(e) > 0;
+                mark.changed = changedIn(fi, e);
                 const QString t = QString::number(e);
                 if (off >= rowLo && t.size() * indexCharW <= mark.rect.width() - 2)
                     mark.text = t;
@@ -265,8 +287,13 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
             }
             if (row.marks.empty())
                 continue;
+            // A broadcast view visits its bytes many times: say how many.
+            QString name = q(f.label());
+            if (const auto distinct = static_cast<std::int64_t>(starts[fi].size());
+                distinct > 0 && f.numel() / distinct > 1)
+                name += QStringLiteral(" ×") + QLocale().toString(static_cast<qlonglong>(f.numel() / distinct));
             row.label = m_measure.text(
-                q(f.label()), TextRole::MapLabel,
+                name, TextRole::MapLabel,
                 {x + cols * cellW + m_m.labelGap,
                  row.rect.top() + 3 * m_style.scale + (m_m.mapH - m_measure.height(TextRole::MapLabel)) / 2},
                 std::max<qreal>(40, maxBlockW - cols * cellW - m_m.labelGap));
@@ -304,7 +331,8 @@ void Layouter::bar(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlock
         {x + 8 * m_style.scale, y + (m_m.cellH - m_measure.height(TextRole::Value)) / 2}, width - 16 * m_style.scale,
         true);
     const double span = std::max<double>(1, static_cast<double>(b.hi - b.lo));
-    auto xOf = [&](double offset) { return x + width * offset / span; };
+    // Clamped: a fact is always inside its buffer, but x stays finite whatever comes.
+    auto xOf = [&](double offset) { return x + width * std::clamp(offset / span, 0.0, 1.0); };
     y += m_m.cellH + 6 * m_style.scale;
     std::set<qreal> barChanged;
     int hidden = 0;
@@ -313,7 +341,10 @@ void Layouter::bar(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlock
         // Every view's changes are ticked on the bar, drawn as a strip or not.
         std::vector<qreal> changedX;
         const auto &ch = s.changed[static_cast<std::size_t>(fi)];
-        for (std::size_t k = 0; k < ch.size() && k < 256; ++k) {
+        // Spread over the whole list (a bar has a few hundred pixels): `big[:] += 1`
+        // ticks the whole bar, not its first 256 elements.
+        const std::size_t every = std::max<std::size_t>(1, ch.size() / 2048);
+        for (std::size_t k = 0; k < ch.size(); k += every) {
             changedX.push_back(xOf(static_cast<double>(elementOffset(f, b.lo, ch[k]))));
             barChanged.insert(std::round(changedX.back()));
         }
@@ -365,11 +396,18 @@ void Layouter::changeNotes(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal 
         const std::int64_t total = m_s->changedCount.size() > static_cast<std::size_t>(fi)
             ? m_s->changedCount[static_cast<std::size_t>(fi)]
             : static_cast<std::int64_t>(ch.size());
+        const bool exact =
+            m_s->changesExact.size() <= static_cast<std::size_t>(fi) || m_s->changesExact[static_cast<std::size_t>(fi)];
+        const QString count = QLocale().toString(static_cast<qlonglong>(total));
         changedIn << where.join(QStringLiteral(", ")) +
-                (total > 3 ? tr(" … (%1 in all)").arg(QLocale().toString(static_cast<qlonglong>(total))) : QString());
+                (total > 3 ? (exact ? tr(" … (%1 in all)").arg(count) : tr(" … (at least %1)").arg(count)) : QString());
     }
-    if (changedIn.isEmpty())
+    // The line is kept when nothing changed, so a step with a change does not
+    // move what lies below.
+    if (changedIn.isEmpty()) {
+        y += m_measure.height(TextRole::Note) + 4 * m_style.scale;
         return;
+    }
     c.buffer.notes.push_back(m_measure.text(tr("changed by this step: ") + changedIn.join(QStringLiteral("; ")),
                                             TextRole::Note, {x, y}, maxW, true));
     y += m_measure.height(TextRole::Note) + 4 * m_style.scale;

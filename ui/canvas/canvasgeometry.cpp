@@ -85,6 +85,8 @@ CanvasHit hitTest(const CanvasGeometry &g, QPointF at)
         for (std::size_t k = 0; k < b.notes.size(); ++k)
             if (b.notes[k].rect.contains(at))
                 return {Kind::Note, buffer, static_cast<int>(k), -1, -1};
+        if (b.header.rect.contains(at))
+            return {Kind::Header, buffer, -1, -1, -1};
     }
     for (std::size_t i = 0; i < g.arrows.size(); ++i) {
         const QPolygonF &r = g.arrows[i].route;

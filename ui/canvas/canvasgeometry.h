@@ -25,6 +25,9 @@ struct GText
     QString text;
     TextRole role = TextRole::Note;
     bool emphasis = false; ///< drawn in the strong text colour (else muted where the role is)
+    QString full; ///< the whole text when `text` was cut to fit (for the tooltip); empty otherwise
+
+    const QString &whole() const { return full.isEmpty() ? text : full; }
 };
 
 /// One element-sized cell of a buffer, in address order.
@@ -181,7 +184,7 @@ struct CanvasGeometry
 /// What is under a point of the canvas (for tooltips, clicks and hover).
 struct CanvasHit
 {
-    enum class Kind { None, Variable, Cell, Mark, Bar, Strip, Arrow, Note };
+    enum class Kind { None, Variable, Cell, Mark, Bar, Strip, Arrow, Note, Header };
     Kind kind = Kind::None;
     int buffer = -1; ///< index into CanvasGeometry::buffers
     int index = -1; ///< the cell, mark, strip, note, variable or arrow

@@ -58,7 +58,7 @@ GText Measure::text(const QString &s, TextRole role, QPointF pos, qreal maxWidth
         shown = metrics(role).elidedText(s, Qt::ElideRight, maxWidth);
         w = width(role, shown);
     }
-    return {QRectF(pos, QSizeF(std::ceil(w), height(role))), shown, role, emphasis};
+    return {QRectF(pos, QSizeF(std::ceil(w), height(role))), shown, role, emphasis, shown == s ? QString() : s};
 }
 
 QString q(const std::string &s)
@@ -87,7 +87,11 @@ QString valueText(const MemoryFact &f, std::int64_t element, int precision, int 
     if (precision > 0 && d && std::isfinite(*d))
         return QString::number(*d, 'g', precision);
     const QString exact = q(formatScalar(f.dtype, v));
-    if (exact.size() <= maxChars || !d || !std::isfinite(*d))
+    if (exact.size() <= maxChars)
+        return exact;
+    if (const bool *flag = std::get_if<bool>(&v)) // True/False in a 1-byte cell
+        return *flag ? QStringLiteral("T") : QStringLiteral("F");
+    if (!d || !std::isfinite(*d))
         return exact;
     // Too wide for its cell: as many significant digits as fit (one font
     // size per buffer; the tooltip and the element editor have them all).
@@ -227,10 +231,16 @@ CanvasGeometry Layouter::run()
             if (f.isSupported() && f.numel() > 0)
                 d.facts.push_back(fi);
         }
-        if (d.facts.empty())
-            continue;
+        if (d.facts.empty() || s.buffers[bi].hi <= s.buffers[bi].lo)
+            continue; // nothing to draw (a damaged recording can say lo >= hi)
         d.primary = *std::max_element(d.facts.begin(), d.facts.end(), [&](int a, int b) {
-            return s.facts[static_cast<std::size_t>(a)].nbytes() < s.facts[static_cast<std::size_t>(b)].nbytes();
+            // Bytes it spans, not elements times items: a broadcast view repeats bytes.
+            const auto reach = [&](int i) {
+                const MemoryFact &f = s.facts[static_cast<std::size_t>(i)];
+                const auto [lo, hi] = f.extent();
+                return std::min<std::uint64_t>(static_cast<std::uint64_t>(f.nbytes()), hi - lo);
+            };
+            return reach(a) < reach(b);
         });
         d.cellBytes = std::max<std::int64_t>(1, s.facts[static_cast<std::size_t>(d.primary)].itemSize());
         const auto &bi2 = s.buffers[bi];
@@ -334,7 +344,7 @@ CanvasGeometry Layouter::run()
             c.buffer.shelf = static_cast<int>(m_shelves.size());
             c.buffer.channelX = c.bounds.right() + 6 * m_style.scale;
             shelfBottom = std::max(shelfBottom, c.bounds.bottom());
-            right = std::max(right, c.bounds.right());
+            right = std::max({right, c.bounds.right(), lane.title.rect.right()});
             x = c.bounds.right() + m_m.channel;
             m_drawnOfBuffer[drawn[di].buffer] = static_cast<int>(m_g.buffers.size());
             m_g.buffers.push_back(c.buffer);

@@ -25,6 +25,7 @@ public:
     {
         for (int r = 0; r <= static_cast<int>(TextRole::Legend); ++r)
             fonts.push_back(g.style.font(static_cast<TextRole>(r)));
+        offsetHeight = QFontMetricsF(fonts[static_cast<std::size_t>(TextRole::Offset)]).height();
         // The selected object's facts, found once (not per cell).
         if (o.selectedObject)
             for (const GVariable &v : g.variables)
@@ -66,6 +67,7 @@ private:
     const QRectF exposed;
     std::vector<QFont> fonts;
     std::vector<int> selectedFacts;
+    qreal offsetHeight = 0;
 };
 
 void Painter::drawText(const QString &text, TextRole role, const QRectF &r, const QColor &color, bool centred)
@@ -78,7 +80,7 @@ void Painter::drawText(const QString &text, TextRole role, const QRectF &r, cons
         QLatin1Char(g.style.isMono(role) ? 'm' : 's') + text;
     auto it = cache.find(key);
     if (it == cache.end()) {
-        if (cache.size() > 20000) // bounded over a long session
+        if (cache.size() > 50000) // bounded over a long session
             cache.clear();
         QStaticText st(text);
         st.setTextFormat(Qt::PlainText);
@@ -172,7 +174,6 @@ void Painter::buffer(const GBuffer &b)
     const QColor lit = changedFill();
     const bool anyHover = o.hoveredFact >= 0;
     if (!b.bar) {
-        const qreal offsetHeight = QFontMetricsF(fonts[static_cast<std::size_t>(TextRole::Offset)]).height();
         for (const GCell &cell : b.cells) {
             const bool selected =
                 std::any_of(cell.facts.begin(), cell.facts.end(), [&](int f) { return selectedFact(f); });
@@ -219,8 +220,11 @@ void Painter::buffer(const GBuffer &b)
                 p.drawRect(s.rect);
             } else { // sparse: dots, as sparse as a bar's pixels allow
                 const qreal step = std::max<qreal>(4, s.rect.height());
-                for (qreal x = s.rect.left(); x <= s.rect.right(); x += step)
+                const int dots = static_cast<int>(std::clamp(s.rect.width() / step, 0.0, 10000.0)) + 1;
+                for (int k = 0; k < dots; ++k) {
+                    const qreal x = s.rect.left() + k * step;
                     p.drawRect(QRectF(x, s.rect.top(), std::min<qreal>(2, s.rect.right() - x + 1), s.rect.height()));
+                }
             }
             p.setBrush(lit);
             p.setPen(QPen(c.changedCellText(), 1));

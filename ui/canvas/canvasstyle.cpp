@@ -41,6 +41,8 @@ qreal basePx(TextRole role)
 
 qreal CanvasStyle::textPx(TextRole role) const
 {
+    if (!std::isfinite(scale) || scale <= 0) // a damaged setting: the sizes at 100 %
+        return std::max(basePx(role), minTextPx);
     return std::max(basePx(role) * scale, minPx());
 }
 

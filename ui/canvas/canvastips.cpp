@@ -69,8 +69,12 @@ QString variableTip(const Snapshot &s, const CanvasGeometry &g, int fi)
     if (!f.isSupported() || f.numel() == 0)
         return q(f.typeName) + QStringLiteral(": ") + (f.isSupported() ? tr("no elements") : q(f.unsupported));
     const auto [lo, hi] = f.extent();
-    QString tip = namesString(f) + QStringLiteral("\n") + hex(lo) + QStringLiteral(" … ") + hex(hi) +
-        QStringLiteral(" (") + bytesLabel(f.nbytes()) + QStringLiteral(")");
+    QString tip = namesString(f);
+    if (const GVariable *v = g.variableOf(fi)) // the box's lines, whole where cut
+        for (const GText &line : v->details)
+            tip += QStringLiteral("\n") + line.whole();
+    tip += QStringLiteral("\n") + hex(lo) + QStringLiteral(" … ") + hex(hi) + QStringLiteral(" (") +
+        bytesLabel(f.nbytes()) + QStringLiteral(")");
     for (const GBuffer &b : g.buffers)
         if (std::find_if(b.maps.begin(), b.maps.end(), [&](const GMapRow &m) { return m.fact == fi; }) !=
                 b.maps.end() ||
@@ -92,15 +96,17 @@ QString barTip(const Snapshot &s, const GBuffer &b, QPointF at)
     const MemoryFact &p = s.facts[static_cast<std::size_t>(b.primary)];
     const double span = static_cast<double>(b.hi - b.lo);
     const auto offset = static_cast<std::int64_t>((at.x() - b.block.left()) / b.block.width() * span);
-    QString tip = tr("buf %1: %2 … %3 (%4)\n%5 elements of %6, too many to draw one by one")
-                      .arg(b.number)
-                      .arg(hex(b.lo), hex(b.hi), bytesLabel(b.hi - b.lo))
-                      .arg(QLocale().toString(static_cast<qlonglong>(p.numel())))
-                      .arg(QString::fromLatin1(numpyName(p.dtype).data()));
+    QString tip =
+        tr("buf %1: %2 … %3 (%4)\n%5 cells of %6, too many to draw one by one")
+            .arg(b.number)
+            .arg(hex(b.lo), hex(b.hi), bytesLabel(b.hi - b.lo))
+            .arg(QLocale().toString(static_cast<qlonglong>((b.hi - b.lo) / std::max<std::int64_t>(1, b.cellBytes))))
+            .arg(QString::fromLatin1(numpyName(p.dtype).data()));
     const std::int64_t rel = offset - static_cast<std::int64_t>(p.data - b.lo);
     const Layout l {p.dtype, 0, p.shape, p.strides};
-    if (rel >= 0 && l.isCContiguous() && p.itemSize() > 0) {
-        const std::int64_t e = rel / p.itemSize();
+    const std::int64_t e = p.itemSize() > 0 ? rel / p.itemSize() : -1;
+    // Only where the primary view has an element (a buffer can extend past it).
+    if (rel >= 0 && l.isCContiguous() && e >= 0 && e < p.numel()) {
         QStringList values;
         for (std::int64_t k = std::max<std::int64_t>(0, e - 2); k < std::min(p.numel(), e + 3); ++k) {
             const QString v = valueOf(p, k);
@@ -171,14 +177,10 @@ QString canvasTip(const Snapshot &s, const CanvasGeometry &g, const CanvasHit &h
     }
     case Kind::Bar:
         return barTip(s, *b, at);
-    case Kind::Note: {
-        // Incoming arrows' labels come first, in arrow order: the whole text of a cut one.
-        int k = 0;
-        for (const GArrow &a : g.arrows)
-            if (a.labelBuffer == hit.buffer && k++ == hit.index)
-                return a.text;
-        return b->notes[static_cast<std::size_t>(hit.index)].text;
-    }
+    case Kind::Note:
+        return b->notes[static_cast<std::size_t>(hit.index)].whole();
+    case Kind::Header:
+        return b->header.whole();
     case Kind::Arrow:
         return g.arrows[static_cast<std::size_t>(hit.index)].text;
     }

@@ -148,7 +148,7 @@ public:
         m_m.cellH = std::ceil(m_measure.height(TextRole::Value) * 1.9);
         m_m.mapH = std::ceil(m_measure.height(TextRole::MapIndex) * 1.25);
         m_m.pxPerByte = 12 * k;
-        m_m.minCellW = 24 * k;
+        m_m.minCellW = 32 * k; // three characters: uint8 200, float16 0.5
         m_m.slot = 5 * k;
         m_m.labelGap = 8 * k;
     }

@@ -12,6 +12,7 @@
 #include <QToolTip>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace memscope::engine;
 
@@ -73,7 +74,7 @@ void MemoryScene::setSnapshot(std::shared_ptr<const Snapshot> snapshot, std::opt
     m_snapshot = std::move(snapshot);
     if (selected)
         m_overlay.selectedObject = *selected;
-    relayout();
+    relayout(true);
 }
 
 void MemoryScene::setColors(const ThemeColors &colors)
@@ -98,7 +99,8 @@ void MemoryScene::setSelectedObject(std::uint64_t objectId)
 
 void MemoryScene::setTextScale(qreal scale)
 {
-    m_style.scale = std::clamp<qreal>(scale, 0.5, 4.0);
+    // Never under 100 %: the minimum text size is a floor, not a ratio.
+    m_style.scale = std::isfinite(scale) ? std::clamp<qreal>(scale, 1.0, 4.0) : 1.0;
     relayout();
 }
 
@@ -130,9 +132,18 @@ QString MemoryScene::tipAt(QPointF scenePos) const
 {
     if (!m_snapshot)
         return {};
-    const QString tip = canvasTip(*m_snapshot, m_geometry, hitTest(m_geometry, scenePos), scenePos);
-    // Plain text: a name like '<h1>BIG</h1><img src=...>' shows as typed.
-    return tip.isEmpty() ? tip : Qt::convertFromPlainText(tip, Qt::WhiteSpaceNormal);
+    try {
+        return canvasTip(*m_snapshot, m_geometry, hitTest(m_geometry, scenePos), scenePos);
+    } catch (const std::exception &e) { // a hover never ends the session
+        return QString::fromUtf8(e.what());
+    }
+}
+
+QString MemoryScene::shownTipAt(QPointF scenePos) const
+{
+    const QString tip = tipAt(scenePos);
+    // Plain text: a name like '<h1>BIG</h1><img src=...>' shows as typed, spaces kept.
+    return tip.isEmpty() ? tip : Qt::convertFromPlainText(tip, Qt::WhiteSpacePre);
 }
 
 void MemoryScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
@@ -164,7 +175,7 @@ void MemoryScene::setHovered(int fact)
 
 void MemoryScene::helpEvent(QGraphicsSceneHelpEvent *event)
 {
-    const QString tip = tipAt(event->scenePos());
+    const QString tip = shownTipAt(event->scenePos());
     if (tip.isEmpty())
         QToolTip::hideText();
     else
@@ -172,7 +183,7 @@ void MemoryScene::helpEvent(QGraphicsSceneHelpEvent *event)
     event->accept();
 }
 
-void MemoryScene::relayout()
+void MemoryScene::relayout(bool newStep)
 {
     if (m_flash) {
         m_flash->stop();
@@ -191,7 +202,8 @@ void MemoryScene::relayout()
             std::any_of(b.cells.begin(), b.cells.end(), [](const GCell &c) { return c.changed; });
     });
     m_overlay.flash = 1.0;
-    if (anyChanged) {
+    // Only a new step flashes; a resize, zoom or setting repaints it steady.
+    if (anyChanged && newStep) {
         m_flash = new QVariantAnimation(this);
         m_flash->setDuration(700);
         m_flash->setStartValue(0.0);

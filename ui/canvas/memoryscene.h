@@ -63,9 +63,11 @@ public:
     const CanvasGeometry &geometry() const { return m_geometry; }
     const CanvasOverlay &overlay() const { return m_overlay; }
     const engine::Snapshot *snapshot() const { return m_snapshot.get(); }
-    /// The tooltip at a scene point, as shown: plain text escaped for Qt's
-    /// rich-text guess (user names are never read as markup).
+    /// The hover text at a scene point, as plain text.
     QString tipAt(QPointF scenePos) const;
+    /// The tooltip as shown: tipAt() escaped for Qt's rich-text guess (user
+    /// names are never read as markup).
+    QString shownTipAt(QPointF scenePos) const;
 
 Q_SIGNALS:
     void objectClicked(std::uint64_t objectId);
@@ -78,7 +80,7 @@ protected:
     void helpEvent(QGraphicsSceneHelpEvent *event) override;
 
 private:
-    void relayout();
+    void relayout(bool newStep = false);
     void setHovered(int fact);
 
     std::shared_ptr<const engine::Snapshot> m_snapshot;

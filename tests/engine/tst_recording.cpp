@@ -259,6 +259,20 @@ const std::vector<Malformed> &malformedDocuments()
          "step 1, fact 0: buffer 50 is out of range (2 buffers)"},
         {"buffer fact out of range", [](json &d) { d["steps"][1]["snapshot"]["buffers"][0]["facts"] = {7}; },
          "step 1, buffer 0: fact 7 is out of range (2 facts)"},
+        {"buffer ends before it starts",
+         [](json &d) {
+             auto &b = d["steps"][1]["snapshot"]["buffers"][0];
+             b["hi"] = b["lo"];
+         },
+         "step 1, buffer 0: its end is not after its start"},
+        {"fact outside its buffer",
+         [](json &d) {
+             auto &f = d["steps"][1]["snapshot"]["facts"][0];
+             f["data"] = f["data"].get<std::uint64_t>() + (std::uint64_t {1} << 40);
+         },
+         "step 1, fact 0: its bytes lie outside buffer"},
+        {"strides overflow", [](json &d) { d["steps"][1]["snapshot"]["facts"][0]["strides"] = {INT64_MAX / 2}; },
+         "step 1, fact 0: the byte extent of its strides overflows int64"},
         {"alias group out of range", [](json &d) { d["steps"][1]["snapshot"]["aliases"]["group"][1] = 9; },
          "step 1, fact 1: alias group 9 is out of range [0, 2)"},
         {"changed element out of range",

@@ -185,6 +185,9 @@ void Layouter::cells(Cluster &c, const Drawn &d, qreal x, qreal &y, qreal maxBlo
     while (cols > 1 && cols * cellW + labelRoom > maxBlockW)
         --cols;
     cols = static_cast<int>(std::min<std::int64_t>(cols, d.cellCount));
+    // Rows as even as the width allows: 6 cells in 3 + 3, not 5 + 1.
+    const std::int64_t rowCount = (d.cellCount + cols - 1) / cols;
+    cols = static_cast<int>((d.cellCount + rowCount - 1) / rowCount);
     const auto regionBytes = static_cast<std::int64_t>(b.hi - b.lo);
     const std::int64_t rowBytes = cols * d.cellBytes;
     b.cells.resize(static_cast<std::size_t>(d.cellCount));

@@ -2,6 +2,7 @@
 // Composition root: command line, the engine runtime, the main window.
 
 #include "app/python/pythonbackend.h"
+#include "app/checkcommand.h"
 #include "app/runcommand.h"
 #include "engine/error.h"
 #include "engine/runtime.h"
@@ -116,7 +117,9 @@ int main(int argc, char **argv)
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size <width>x<height> (for screenshots, e.g. 1280x720)."),
                                   QStringLiteral("size"));
-    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step, record, present, size});
+    const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("With check: every bundled lesson."));
+    parser.addOptions(
+        {devices, screenshot, noCuda, json, python, script, runScript, theme, step, record, present, size, all});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
                                  QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
@@ -142,6 +145,18 @@ int main(int argc, char **argv)
             run.python = parser.value(python);
             run.record = parser.value(record);
             return memscope::app::runScriptCommand(runtime, run);
+        }
+        if (!args.isEmpty() && args.first() == QLatin1String("check")) {
+            memscope::app::CheckOptions check;
+            check.lessons = args.mid(1);
+            check.all = parser.isSet(all);
+            check.json = parser.isSet(json);
+            check.python = parser.value(python);
+            if (check.all == !check.lessons.isEmpty()) {
+                std::fprintf(stderr, "memscope: usage: memscope check NAME|FILE... [--json] | memscope check --all\n");
+                return 2;
+            }
+            return memscope::app::checkLessonsCommand(runtime, check);
         }
         // A recording is read (and refused with its reason) before any window opens.
         if (!args.isEmpty() && args.first() == QLatin1String("open")) {

@@ -18,51 +18,9 @@
 #include "engine/step/recording.h"
 #endif
 
-namespace {
+#include "tests/cli/clirun.h"
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runMemscope(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(MEMSCOPE_BINARY), args);
-    p.waitForFinished(800000); // minutes under ASan, where TensorFlow imports slowly
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QString writeScript(QTemporaryDir &dir, const QByteArray &text)
-{
-    const QString path = dir.filePath(QStringLiteral("script.py"));
-    QFile f(path);
-    f.open(QIODevice::WriteOnly);
-    f.write(text);
-    return path;
-}
-
-// Whether the interpreter `memscope run` uses has `module` (a pip or conda
-// environment may lack a framework: then the case is a visible skip).
-bool hasModule(const char *module)
-{
-    const QString python = qEnvironmentVariableIsEmpty("MEMSCOPE_PYTHON") ? QStringLiteral(MEMSCOPE_DEFAULT_PYTHON)
-                                                                          : qEnvironmentVariable("MEMSCOPE_PYTHON");
-    QProcess p;
-    p.start(python, {QStringLiteral("-c"), QStringLiteral("import %1").arg(QLatin1String(module))});
-    return p.waitForFinished(300000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
-
-#define requireModule(name)                                                                                            \
-    do {                                                                                                               \
-        if (!hasModule(name))                                                                                          \
-            QSKIP(name " is not installed in this environment");                                                       \
-    } while (false)
-
-} // namespace
+using namespace memscope::test;
 
 class TestRunCommand : public QObject
 {

@@ -81,7 +81,8 @@ struct ExpectationResult
 {
     bool held = false;
     std::string observed; ///< "observed copy" / "observed alias, 48 B shared"
-    std::string evidence; ///< "a: 0x7f..10 … 0x7f..40 (48 B); t: 0x7f..80 … (48 B); no byte in common; numpy 1.24.2, torch 1.13.0"
+    std::string evidence; ///< "a: 0x7f..10 … 0x7f..40 (48 B); t: 0x7f..80 … (48 B); no byte in common; numpy 1.24.2,
+                          ///< torch 1.13.0"
 };
 
 /// Checks one expectation against what the step did. Never throws: a missing

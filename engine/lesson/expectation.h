@@ -32,8 +32,8 @@ struct Expectation
         DTypeIs, ///< dtype X float32
         ShapeIs, ///< shape X (2, 3)
         ValueIs, ///< value X[i, j] == V, or != V
-        Changed, ///< changed X[i, j]: that element changed in this step
-        Unchanged, ///< unchanged X: no element of X changed in this step
+        Changed, ///< changed X[i, j]: that element changed in this step (changed X: any element did)
+        Unchanged, ///< unchanged X: no element of X changed in this step (unchanged X[i, j]: that one did not)
         Traffic, ///< traffic H2D N: exactly N bytes moved this step in that direction
         Raises, ///< raises NAME: the step's code raised NAME (the lesson goes on)
     };

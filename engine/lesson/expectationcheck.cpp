@@ -353,6 +353,11 @@ ExpectationResult Checker::changes()
                 return finish(false, "no element " + indexText(index) + " in shape " + shapeText(f.shape),
                               std::move(evidence));
             hit = std::binary_search(list.begin(), list.end(), *flat);
+            // Only the first kChangedListLimit indices are listed: past the
+            // last one listed, a change is not known per element.
+            if (!hit && count > static_cast<std::int64_t>(list.size()) && (list.empty() || *flat > list.back()))
+                evidence.push_back("step " + std::to_string(s.step) + " lists only the first " +
+                                   groupedNumber(list.size()) + " changed elements of " + name);
         }
         if (count > 0) {
             std::string part = "step " + std::to_string(s.step) + ": " +

@@ -326,6 +326,26 @@ private Q_SLOTS:
         QVERIFY(e.toString().starts_with("bad.md:" + std::to_string(line) + ": "));
     }
 
+    void everyPrefixIsALessonOrAnError()
+    {
+        // Cut anywhere (mid-fence, mid-character, mid-line): a lesson or one
+        // error on a line that exists, never a crash.
+        const std::string_view full = kValidLesson;
+        for (std::size_t n = 0; n <= full.size(); ++n) {
+            const std::string_view text = full.substr(0, n);
+            const auto parsed = parseLesson(text, "cut.md");
+            if (const auto *e = std::get_if<LessonError>(&parsed)) {
+                const auto lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+                QVERIFY2(e->line >= 0 && e->line <= lines, e->toString().c_str());
+                QVERIFY(!e->message.empty());
+            }
+        }
+        for (const char *line : {"[", "alias sd['", "value x[ == 1", "value [1] == 2", "shape a ((", "claim claim",
+                                 "changed x[1,,2]", "'", "traffic", "value x[99999999999999999999] == 1"})
+            QVERIFY(std::holds_alternative<std::string>(parseExpectation(line)) ||
+                    !std::get<Expectation>(parseExpectation(line)).text.empty());
+    }
+
     void errorText()
     {
         QCOMPARE((LessonError {"a.md", 14, "unknown expectation"}).toString(),

@@ -32,8 +32,8 @@ struct Expectation
         DTypeIs, ///< dtype X float32
         ShapeIs, ///< shape X (2, 3)
         ValueIs, ///< value X[i, j] == V, or != V
-        Changed, ///< changed X[i, j]: that element changed in this step
-        Unchanged, ///< unchanged X: no element of X changed in this step
+        Changed, ///< changed X[i, j]: that element changed in this step (changed X: any element did)
+        Unchanged, ///< unchanged X: no element of X changed in this step (unchanged X[i, j]: that one did not)
         Traffic, ///< traffic H2D N: exactly N bytes moved this step in that direction
         Raises, ///< raises NAME: the step's code raised NAME (the lesson goes on)
     };
@@ -81,7 +81,8 @@ struct ExpectationResult
 {
     bool held = false;
     std::string observed; ///< "observed copy" / "observed alias, 48 B shared"
-    std::string evidence; ///< "a: 0x7f..10 … 0x7f..40 (48 B); t: 0x7f..80 … (48 B); no byte in common; numpy 1.24.2, torch 1.13.0"
+    std::string evidence; ///< "a: 0x7f..10 … 0x7f..40 (48 B); t: 0x7f..80 … (48 B); no byte in common; numpy 1.24.2,
+                          ///< torch 1.13.0"
 };
 
 /// Checks one expectation against what the step did. Never throws: a missing

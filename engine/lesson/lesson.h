@@ -72,9 +72,14 @@ struct LessonError
 /// - per step at most one ```python block (required), one ```predict and one
 ///   ```expect block; other fences (```text, ```) are narration;
 /// - an unclosed fence, invalid UTF-8, a prediction without a right choice, an
-///   expectation naming an object no step's code binds (a name is "bound" when
-///   it appears as an assignment target `NAME =`, `NAME.attr`, `NAME[...]` or
-///   in an import in that step or an earlier one) are errors.
+///   expectation naming an object no step's code binds are errors. A path's
+///   root counts (`lin` of `lin.weight`); a name is "bound" by this step's
+///   code or an earlier step's when it is an `=` target (a plain identifier
+///   or a tuple of them; `a[0] =`, `a.x =` and `a += ` bind nothing), a `for`
+///   target, imported (`import NAME`, `import x as NAME`, `from m import
+///   NAME`), a `with`/`except ... as NAME`, `NAME :=`, or a `def`/`class`
+///   (engine/lesson/lessontext.h, boundNames). `raises` names an exception,
+///   never checked.
 std::variant<Lesson, LessonError> parseLesson(std::string_view text, std::string_view file);
 
 std::string_view requirementName(Requirement r);

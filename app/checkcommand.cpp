@@ -59,7 +59,8 @@ Source readFile(const QString &path)
 /// A path on disk, else a bundled lesson by file name or id.
 Source findLesson(const QString &nameOrPath)
 {
-    if (QFileInfo::exists(nameOrPath) || nameOrPath.contains(QLatin1Char('/')) || nameOrPath.endsWith(QLatin1String(".md")))
+    if (QFileInfo::exists(nameOrPath) || nameOrPath.contains(QLatin1Char('/')) ||
+        nameOrPath.endsWith(QLatin1String(".md")))
         return readFile(nameOrPath);
     const QString bundled = QStringLiteral(":/lessons/%1.md").arg(nameOrPath);
     if (QFile::exists(bundled))
@@ -74,7 +75,8 @@ Source findLesson(const QString &nameOrPath)
             ids << q(lesson->id);
         }
     }
-    return {{}, nameOrPath,
+    return {{},
+            nameOrPath,
             QStringLiteral("no lesson named '%1' (bundled: %2)").arg(nameOrPath, ids.join(QStringLiteral(", ")))};
 }
 
@@ -235,8 +237,9 @@ Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Ma
             if (!expectsRaise) { // code that raised where nothing said it would: the lesson is wrong here
                 ++tally.failed;
                 if (!json)
-                    print(stdout, QStringLiteral("     FAILED         the step's code raised %1: %2\n")
-                                      .arg(q(observed.raised), q(observed.raisedMessage)));
+                    print(stdout,
+                          QStringLiteral("     FAILED         the step's code raised %1: %2\n")
+                              .arg(q(observed.raised), q(observed.raisedMessage)));
             }
         }
         js[QStringLiteral("expectations")] = jexp;
@@ -247,8 +250,9 @@ Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Ma
     jl[QStringLiteral("summary")] = tally.toString();
     jsonLessons.append(jl);
     if (!json)
-        print(stdout, QStringLiteral("  %1: %2\n\n").arg(tally.failed == 0 ? QStringLiteral("ok") : QStringLiteral("FAILED"),
-                                                        tally.toString()));
+        print(stdout,
+              QStringLiteral("  %1: %2\n\n")
+                  .arg(tally.failed == 0 ? QStringLiteral("ok") : QStringLiteral("FAILED"), tally.toString()));
     return tally;
 }
 
@@ -257,8 +261,8 @@ Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Ma
 QStringList bundledLessons()
 {
     QStringList out;
-    for (const QString &name : QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.md")}, QDir::Files,
-                                                                           QDir::Name))
+    for (const QString &name :
+         QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.md")}, QDir::Files, QDir::Name))
         out << QStringLiteral(":/lessons/") + name;
     return out;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Composition root: command line, the engine runtime, the main window.
 
-#include "app/python/pythonbackend.h"
 #include "app/checkcommand.h"
+#include "app/python/pythonbackend.h"
 #include "app/runcommand.h"
 #include "engine/error.h"
 #include "engine/runtime.h"
@@ -33,7 +33,7 @@ namespace {
 // Commands that print and exit must work without a display.
 bool wantsHeadless(int argc, char **argv)
 {
-    if (argc > 1 && std::strcmp(argv[1], "run") == 0)
+    if (argc > 1 && (std::strcmp(argv[1], "run") == 0 || std::strcmp(argv[1], "check") == 0))
         return true;
     for (int i = 1; i < argc; ++i)
         for (const char *flag : {"--version", "-v", "--devices", "--help", "-h"})
@@ -80,7 +80,11 @@ int main(int argc, char **argv)
         "                           by statement, and print per step the objects, their observed\n"
         "                           relations and the copy traffic (script options go after --)\n"
         "  open FILE.msrec          show a recording (made with run --record or File > Save\n"
-        "                           recording), scrubbable and read-only; nothing runs"));
+        "                           recording), scrubbable and read-only; nothing runs\n"
+        "  check NAME|FILE... [--json] | check --all\n"
+        "                           run lessons headless and print expected vs observed per step;\n"
+        "                           exit 0 when every expectation held, 1 when one did not, 2 on a\n"
+        "                           malformed lesson (docs/LESSONS.md)"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
                                         QStringLiteral("file"));
     const QCommandLineOption noCuda(QStringLiteral("no-cuda"),
                                     QStringLiteral("Do not use real GPUs; emulate a cuda device."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With run: print JSON instead of text."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With run or check: print JSON instead of text."));
     const QCommandLineOption python(QStringLiteral("python"),
                                     QStringLiteral("Use the Python environment of <python> (same version MemScope "
                                                    "was built for). Default: $MEMSCOPE_PYTHON, else the build's."),

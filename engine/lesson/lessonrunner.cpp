@@ -43,9 +43,9 @@ void runLessonStep(StepRunner &runner, const Lesson &lesson, const LessonStep &s
             if (end.status == RunEnd::Status::Error || end.status == RunEnd::Status::SyntaxError ||
                 end.status == RunEnd::Status::Interrupted) {
                 // The failing statement's traceback, or the compiler's message.
-                const std::string &text =
-                    !observed->steps.empty() && !observed->steps.back().error.empty() ? observed->steps.back().error
-                                                                                     : end.error;
+                const std::string &text = !observed->steps.empty() && !observed->steps.back().error.empty()
+                    ? observed->steps.back().error
+                    : end.error;
                 observed->raised = end.status == RunEnd::Status::SyntaxError ? "SyntaxError" : raisedName(text);
                 const auto nl = text.find_last_not_of("\n ");
                 const std::string trimmed = nl == std::string::npos ? text : text.substr(0, nl + 1);

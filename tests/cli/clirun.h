@@ -59,5 +59,4 @@ inline bool hasModule(const char *module)
             QSKIP(name " is not installed in this environment");                                                       \
     } while (false)
 
-
 } // namespace memscope::test

@@ -33,7 +33,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString lesson = writeFile(
             dir, QStringLiteral("good.md"),
-            kHeader + step("Slicing", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]", "alias a v\nshared a v 32") +
+            kHeader +
+                step("Slicing", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]", "alias a v\nshared a v 32") +
                 step("Editing", "v[0] = 5", "changed a[2]\nvalue a[2] == 5.0"));
         const Run r = runMemscope({QStringLiteral("check"), lesson});
         QVERIFY2(r.exitCode == 0, r.out.constData());
@@ -45,10 +46,9 @@ private Q_SLOTS:
     void wrongExpectationFailsNamingStepAndEvidence()
     {
         QTemporaryDir dir;
-        const QString lesson =
-            writeFile(dir, QStringLiteral("wrong.md"),
-                      kHeader + step("A slice is not a copy", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]",
-                                     "copy a v"));
+        const QString lesson = writeFile(
+            dir, QStringLiteral("wrong.md"),
+            kHeader + step("A slice is not a copy", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]", "copy a v"));
         const Run r = runMemscope({QStringLiteral("check"), lesson});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.out.contains("A slice is not a copy"), r.out.constData());
@@ -60,9 +60,11 @@ private Q_SLOTS:
     void wrongClaimIsReportedAndDoesNotFail()
     {
         QTemporaryDir dir;
-        const QString lesson = writeFile(
-            dir, QStringLiteral("claim.md"),
-            kHeader + step("Someone says slices copy", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]", "claim copy a v"));
+        const QString lesson =
+            writeFile(dir, QStringLiteral("claim.md"),
+                      kHeader +
+                          step("Someone says slices copy", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]",
+                               "claim copy a v"));
         const Run r = runMemscope({QStringLiteral("check"), lesson});
         QVERIFY2(r.exitCode == 0, r.out.constData());
         QVERIFY2(r.out.contains("claim NOT HELD"), r.out.constData());
@@ -72,14 +74,15 @@ private Q_SLOTS:
     void expectedRaiseHoldsAndUnexpectedOneFails()
     {
         QTemporaryDir dir;
-        const QString expected = writeFile(dir, QStringLiteral("raises.md"),
-                                           kHeader + step("Division", "x = 1 / 0", "raises ZeroDivisionError") +
-                                               step("Goes on", "import numpy as np\nb = np.zeros(2)", "dtype b float64"));
+        const QString expected =
+            writeFile(dir, QStringLiteral("raises.md"),
+                      kHeader + step("Division", "x = 1 / 0", "raises ZeroDivisionError") +
+                          step("Goes on", "import numpy as np\nb = np.zeros(2)", "dtype b float64"));
         Run r = runMemscope({QStringLiteral("check"), expected});
         QVERIFY2(r.exitCode == 0, r.out.constData());
-        const QString unexpected = writeFile(dir, QStringLiteral("unexpected.md"),
-                                             kHeader + step("Oops", "import numpy as np\nb = np.zeros(2)\nx = 1 / 0",
-                                                            "dtype b float64"));
+        const QString unexpected =
+            writeFile(dir, QStringLiteral("unexpected.md"),
+                      kHeader + step("Oops", "import numpy as np\nb = np.zeros(2)\nx = 1 / 0", "dtype b float64"));
         r = runMemscope({QStringLiteral("check"), unexpected});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.out.contains("raised ZeroDivisionError"), r.out.constData());
@@ -89,9 +92,9 @@ private Q_SLOTS:
     void malformedLessonRunsNothing()
     {
         QTemporaryDir dir;
-        const QString lesson = writeFile(
-            dir, QStringLiteral("bad.md"),
-            kHeader + step("Typo", "import numpy as np\na = np.arange(3.0)\nprint('RAN')", "aliases a a"));
+        const QString lesson =
+            writeFile(dir, QStringLiteral("bad.md"),
+                      kHeader + step("Typo", "import numpy as np\na = np.arange(3.0)\nprint('RAN')", "aliases a a"));
         const Run r = runMemscope({QStringLiteral("check"), lesson});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("bad.md:"), r.err.constData());
@@ -109,7 +112,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString lesson = writeFile(
             dir, QStringLiteral("json.md"),
-            kHeader + step("Slicing", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]", "alias a v\nclaim copy a v"));
+            kHeader +
+                step("Slicing", "import numpy as np\na = np.arange(8.0)\nv = a[2:6]", "alias a v\nclaim copy a v"));
         const Run r = runMemscope({QStringLiteral("check"), lesson, QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
@@ -130,8 +134,9 @@ private Q_SLOTS:
         if (!devices.out.contains("emulated"))
             QSKIP("this machine has a real GPU: the step would run");
         QTemporaryDir dir;
-        const QString lesson = writeFile(dir, QStringLiteral("gpu.md"),
-                                         kHeader + step("Needs a GPU", "raise RuntimeError('ran')", "requires: cuda\nraises RuntimeError"));
+        const QString lesson = writeFile(
+            dir, QStringLiteral("gpu.md"),
+            kHeader + step("Needs a GPU", "raise RuntimeError('ran')", "requires: cuda\nraises RuntimeError"));
         const Run r = runMemscope({QStringLiteral("check"), lesson});
         QVERIFY2(r.exitCode == 0, r.out.constData());
         QVERIFY2(r.out.contains("SKIPPED"), r.out.constData());

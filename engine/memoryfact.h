@@ -3,6 +3,7 @@
 
 #include "engine/device.h"
 #include "engine/dtype.h"
+#include "engine/layout.h"
 #include "engine/overlap.h"
 #include "engine/valuebytes.h"
 
@@ -70,6 +71,8 @@ struct MemoryFact
     bool hasKnownBytes() const { return isSupported() || opaqueItemSize > 0; }
     /// The bytes the object touches, [lo, hi); lo == hi for zero-size objects.
     std::pair<Address, Address> extent() const { return placed().bounds(); }
+    /// Its element layout from offset 0: unravel, flatOffset, contiguity.
+    Layout layout() const { return {dtype, 0, shape, strides}; }
     std::string label() const; ///< first name, else "<type at 0x...>"
     /// Why this object's memory must not be read, as "memory not readable at
     /// 0x...: <why>"; empty when it may be (through the checked reader,

@@ -44,7 +44,7 @@ bool readPackedElements(const MemoryFact &f, std::int64_t from, std::int64_t cou
 {
     const auto item = static_cast<std::size_t>(f.itemSize());
     out.resize(static_cast<std::size_t>(count) * item);
-    if (Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous())
+    if (f.layout().isCContiguous())
         return readHost(f.data + static_cast<Address>(from) * item, out, &why);
     return gatherHostElements(f.data, f.shape, f.strides, item, from, count, out.data(), &why);
 }

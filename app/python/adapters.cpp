@@ -142,7 +142,7 @@ void captureHostValues(MemoryFact &f, const Limits &options)
         f.valuesCaptured = true;
         f.valueHash = hashBytes(f.values.data(), f.values.size());
         f.valueHashed = true;
-    } else if (bytes <= options.hashLimit && Layout {f.dtype, 0, f.shape, f.strides}.isCContiguous()) {
+    } else if (bytes <= options.hashLimit && f.layout().isCContiguous()) {
         if (!hashHost(f.data, bytes, &f.valueHash, &error, options.direct)) {
             f.unsupported = error;
             return;

@@ -92,7 +92,7 @@ const MemoryFact *findFact(const Snapshot *snapshot, std::uint64_t objectId)
 // written its way (`nan` is float('nan')).
 std::string editStatement(const MemoryFact &f, std::int64_t flatIndex, const std::string &typed)
 {
-    const std::vector<std::int64_t> index = Layout {f.dtype, 0, f.shape, f.strides}.unravel(flatIndex);
+    const std::vector<std::int64_t> index = f.layout().unravel(flatIndex);
     std::string subscript;
     for (std::size_t d = 0; d < index.size(); ++d)
         subscript += (d ? ", " : "") + std::to_string(index[d]);
@@ -151,8 +151,8 @@ void PythonBackend::writeFactElement(const MemoryFact &f, std::int64_t flatIndex
 {
     if (!f.isSupported())
         throw Error(ErrorCode::Unsupported, f.label() + " cannot be edited: " + f.unsupported);
-    const ElementTarget target {Layout {f.dtype, 0, f.shape, f.strides}, f.readOnly, f.label(),
-                                std::string(frameworkName(f.framework)), ". Use \"write anyway\" to write through it."};
+    const ElementTarget target {f.layout(), f.readOnly, f.label(), std::string(frameworkName(f.framework)),
+                                ". Use \"write anyway\" to write through it."};
     ElementWrite w = prepareElementWrite(target, flatIndex, text, force ? WriteMode::Force : WriteMode::Checked);
     // Through a torch conj or neg view the typed value is what Python will
     // read back: store its conjugate / negation.

@@ -363,7 +363,7 @@ ExpectationResult Checker::changes()
             std::string part = "step " + std::to_string(s.step) + ": " +
                 groupedNumber(static_cast<std::uint64_t>(count)) + " element" + (count == 1 ? "" : "s") + " changed";
             if (!list.empty()) {
-                Layout l {f.dtype, 0, f.shape, f.strides};
+                Layout l = f.layout();
                 part += " (first " + indexText(l.unravel(list.front())) + ")";
             }
             if (!exact)

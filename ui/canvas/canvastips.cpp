@@ -103,7 +103,7 @@ QString barTip(const Snapshot &s, const GBuffer &b, QPointF at)
             .arg(QLocale().toString(static_cast<qlonglong>((b.hi - b.lo) / std::max<std::int64_t>(1, b.cellBytes))))
             .arg(QString::fromLatin1(numpyName(p.dtype).data()));
     const std::int64_t rel = offset - static_cast<std::int64_t>(p.data - b.lo);
-    const Layout l {p.dtype, 0, p.shape, p.strides};
+    const Layout l = p.layout();
     const std::int64_t e = p.itemSize() > 0 ? rel / p.itemSize() : -1;
     // Only where the primary view has an element (a buffer can extend past it).
     if (rel >= 0 && l.isCContiguous() && e >= 0 && e < p.numel()) {

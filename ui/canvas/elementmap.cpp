@@ -59,7 +59,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> elementStarts(const MemoryFac
 
 std::string indexText(const MemoryFact &f, std::int64_t flat)
 {
-    const Layout l {f.dtype, 0, f.shape, f.strides};
+    const Layout l = f.layout();
     std::string s = f.label() + "[";
     bool first = true;
     for (auto i : l.unravel(flat)) {
@@ -71,7 +71,7 @@ std::string indexText(const MemoryFact &f, std::int64_t flat)
 
 std::int64_t elementOffset(const MemoryFact &f, Address regionLo, std::int64_t flat)
 {
-    const Layout l {f.dtype, 0, f.shape, f.strides};
+    const Layout l = f.layout();
     return static_cast<std::int64_t>(f.data - regionLo) + l.flatOffset(flat);
 }
 

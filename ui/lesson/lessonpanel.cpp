@@ -116,6 +116,8 @@ void LessonPanel::build()
     m_stepList->setObjectName(QStringLiteral("lessonSteps"));
     m_stepList->setSelectionMode(QAbstractItemView::NoSelection);
     m_stepList->setFocusPolicy(Qt::NoFocus);
+    m_stepList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_stepList->setTextElideMode(Qt::ElideRight);
     outer->addWidget(m_stepList);
 
     auto *page = new QWidget;
@@ -162,6 +164,8 @@ void LessonPanel::build()
     m_scroll = new QScrollArea(this);
     m_scroll->setWidgetResizable(true);
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Always there: a bar that appears would narrow the page and re-wrap every row after the layout.
+    m_scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     m_scroll->setFrameShape(QFrame::NoFrame);
     m_scroll->setWidget(page);
     outer->addWidget(m_scroll, 1);
@@ -419,6 +423,7 @@ void LessonPanel::setFontScale(qreal scale)
 {
     m_fontScale = scale;
     applyFonts();
+    scrollToResults();
 }
 
 void LessonPanel::applyFonts()

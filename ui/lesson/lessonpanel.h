@@ -102,6 +102,7 @@ private:
     void show(int step);
     void showResults(int step);
     void fillResults();
+    void scrollToResults();
     void updateButtons();
     void setBusy(bool busy);
     void runShown();

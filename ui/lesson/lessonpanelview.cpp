@@ -13,6 +13,8 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScrollArea>
+#include <QScrollBar>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -86,14 +88,14 @@ void LessonPanel::show(int step)
                                                   mark.isEmpty() ? QString() : QStringLiteral(" — ") + mark),
                                          m_stepList);
         if (i == m_shown) {
-            QFont f = item->font();
+            QFont f = m_stepList->font();
             f.setBold(true);
             item->setFont(f);
         }
     }
     // As tall as its steps (up to eight), so the step itself gets the room.
-    m_stepList->setFixedHeight(m_stepList->sizeHintForRow(0) * std::min(8, m_stepList->count()) +
-                               2 * m_stepList->frameWidth() + 2);
+    const int rowHeight = m_stepList->count() > 0 ? std::max(m_stepList->sizeHintForRow(0), 1) : 1;
+    m_stepList->setFixedHeight(rowHeight * std::min(8, m_stepList->count()) + 2 * m_stepList->frameWidth() + 4);
     m_stepList->scrollToItem(m_stepList->item(m_shown));
     const engine::LessonStep &s = m_lesson->steps[std::size_t(m_shown)];
     m_stepTitle->setText(tr("Step %1 of %2: %3").arg(m_shown + 1).arg(m_lesson->steps.size()).arg(q(s.title)));
@@ -128,7 +130,10 @@ void LessonPanel::show(int step)
 
 void LessonPanel::addResultRow(const QString &badge, const QColor &colour, const QString &text)
 {
-    auto *row = new QHBoxLayout;
+    // The badge above its text: the text gets the panel's whole width (at
+    // presentation sizes a side-by-side row wraps into a thin column).
+    auto *row = new QVBoxLayout;
+    row->setSpacing(2);
     auto *b = new QLabel(badge, m_results);
     b->setObjectName(QStringLiteral("lessonBadge"));
     b->setTextFormat(Qt::PlainText);
@@ -137,23 +142,41 @@ void LessonPanel::addResultRow(const QString &badge, const QColor &colour, const
                                     "border-radius: 3px; }")
                          .arg(colour.name()));
     b->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
-    row->addWidget(b, 0, Qt::AlignTop);
+    row->addWidget(b, 0, Qt::AlignLeft);
     auto *t = new QLabel(text, m_results);
     t->setObjectName(QStringLiteral("lessonResult"));
     t->setTextFormat(Qt::PlainText);
     t->setWordWrap(true);
     t->setTextInteractionFlags(Qt::TextSelectableByMouse);
     t->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    row->addWidget(t, 1);
+    row->addWidget(t);
+    row->addSpacing(4);
     m_resultsLayout->addLayout(row);
 }
 
 void LessonPanel::showResults(int step)
 {
     show(step);
-    // What the run found is what to read next.
-    m_scroll->widget()->adjustSize();
-    m_scroll->ensureWidgetVisible(m_results, 0, 0);
+    scrollToResults();
+}
+
+void LessonPanel::scrollToResults()
+{
+    // What the run found is what to read next; queued, so the rows are laid out first.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_lesson || m_lesson->steps.empty() || !m_outcomes[std::size_t(m_shown)])
+            return;
+        // The page's new height now (re-setting the flag resizes it), not at
+        // the next layout pass: the rows' position is then right.
+        m_scroll->widget()->layout()->activate();
+        // A wrapped label in a scroll area can be given less than its
+        // height-for-width; the rows claim theirs explicitly.
+        for (QLabel *l : m_results->findChildren<QLabel *>(QStringLiteral("lessonResult")))
+            l->setMinimumHeight(l->heightForWidth(m_results->width()));
+        m_scroll->widget()->layout()->activate();
+        m_scroll->setWidgetResizable(true);
+        m_scroll->verticalScrollBar()->setValue(m_results->y()); // the first verdict at the top
+    });
 }
 
 void LessonPanel::fillResults()

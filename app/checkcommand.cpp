@@ -36,12 +36,7 @@ QString q(const std::string &s)
     return QString::fromStdString(s);
 }
 
-struct Source
-{
-    QByteArray text;
-    QString file; ///< as it is named in messages
-    QString error;
-};
+using Source = LessonSource;
 
 Source readFile(const QString &path)
 {
@@ -54,30 +49,6 @@ Source readFile(const QString &path)
     if (bytes.size() > kMaxLessonBytes)
         return {{}, path, QStringLiteral("%1 is larger than 4 MiB; that is no lesson").arg(path)};
     return {bytes, path, {}};
-}
-
-/// A path on disk, else a bundled lesson by file name or id.
-Source findLesson(const QString &nameOrPath)
-{
-    if (QFileInfo::exists(nameOrPath) || nameOrPath.contains(QLatin1Char('/')) ||
-        nameOrPath.endsWith(QLatin1String(".md")))
-        return readFile(nameOrPath);
-    const QString bundled = QStringLiteral(":/lessons/%1.md").arg(nameOrPath);
-    if (QFile::exists(bundled))
-        return readFile(bundled);
-    QStringList ids;
-    for (const QString &path : bundledLessons()) {
-        const Source s = readFile(path);
-        const auto parsed = parseLesson(s.text.toStdString(), path.toStdString());
-        if (const auto *lesson = std::get_if<Lesson>(&parsed)) {
-            if (q(lesson->id) == nameOrPath)
-                return s;
-            ids << q(lesson->id);
-        }
-    }
-    return {{},
-            nameOrPath,
-            QStringLiteral("no lesson named '%1' (bundled: %2)").arg(nameOrPath, ids.join(QStringLiteral(", ")))};
 }
 
 /// What this machine has, from the interpreter's package metadata and the runtime.
@@ -257,6 +228,29 @@ Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Ma
 }
 
 } // namespace
+
+LessonSource findLesson(const QString &nameOrPath)
+{
+    if (QFileInfo::exists(nameOrPath) || nameOrPath.contains(QLatin1Char('/')) ||
+        nameOrPath.endsWith(QLatin1String(".md")))
+        return readFile(nameOrPath);
+    const QString bundled = QStringLiteral(":/lessons/%1.md").arg(nameOrPath);
+    if (QFile::exists(bundled))
+        return readFile(bundled);
+    QStringList ids;
+    for (const QString &path : bundledLessons()) {
+        const Source s = readFile(path);
+        const auto parsed = parseLesson(s.text.toStdString(), path.toStdString());
+        if (const auto *lesson = std::get_if<Lesson>(&parsed)) {
+            if (q(lesson->id) == nameOrPath)
+                return s;
+            ids << q(lesson->id);
+        }
+    }
+    return {{},
+            nameOrPath,
+            QStringLiteral("no lesson named '%1' (bundled: %2)").arg(nameOrPath, ids.join(QStringLiteral(", ")))};
+}
 
 QStringList bundledLessons()
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 
@@ -26,6 +27,17 @@ struct CheckOptions
 /// step raised unexpectedly, 2 on a malformed lesson, a missing file or an
 /// interpreter that would not start.
 int checkLessonsCommand(engine::Runtime &runtime, const CheckOptions &options);
+
+/// A lesson file's bytes, found by path, or a bundled one by file name or id.
+struct LessonSource
+{
+    QByteArray text;
+    QString file; ///< as it is named in messages (":/lessons/NAME.md" when bundled)
+    QString error; ///< empty when found
+};
+/// The lookup `check` and `lesson` share: a path on disk, else a bundled
+/// lesson by file name ("06-tensorflow-numpy") or id ("tensorflow-numpy").
+LessonSource findLesson(const QString &nameOrPath);
 
 /// The bundled lessons' resource paths (":/lessons/NAME.md"), sorted.
 QStringList bundledLessons();

@@ -5,11 +5,13 @@
 #include "app/python/pythonbackend.h"
 #include "app/runcommand.h"
 #include "engine/error.h"
+#include "engine/lesson/lesson.h"
 #include "engine/runtime.h"
 #include "engine/step/recording.h"
 #include "ui/canvas/memoryscene.h"
 #include "ui/canvas/memoryview.h"
 #include "ui/console/consolewidget.h"
+#include "ui/lesson/lessonpanel.h"
 #include "ui/mainwindow.h"
 #include "ui/session.h"
 #include "ui/theme.h"
@@ -66,6 +68,22 @@ int main(int argc, char **argv)
         }
         opened = std::move(read.recording);
     }
+    // `memscope lesson NAME|FILE`: found and parsed before any window, so a
+    // missing or malformed lesson is refused (file:line) without a display.
+    std::optional<memscope::engine::Lesson> lesson;
+    if (argc > 2 && std::strcmp(argv[1], "lesson") == 0 && argv[2][0] != '-') {
+        const memscope::app::LessonSource source = memscope::app::findLesson(QString::fromLocal8Bit(argv[2]));
+        if (!source.error.isEmpty()) {
+            std::fprintf(stderr, "memscope lesson: %s\n", qPrintable(source.error));
+            return 2;
+        }
+        auto parsed = memscope::engine::parseLesson(source.text.toStdString(), source.file.toStdString());
+        if (const auto *error = std::get_if<memscope::engine::LessonError>(&parsed)) {
+            std::fprintf(stderr, "memscope lesson: %s\nnothing ran.\n", error->toString().c_str());
+            return 2;
+        }
+        lesson = std::move(std::get<memscope::engine::Lesson>(parsed));
+    }
     std::unique_ptr<QCoreApplication> app = wantsHeadless(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
                                                                       : std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("MemScope"));
@@ -84,7 +102,10 @@ int main(int argc, char **argv)
         "  check NAME|FILE... [--json] | check --all\n"
         "                           run lessons headless and print expected vs observed per step;\n"
         "                           exit 0 when every expectation held, 1 when one did not, 2 on a\n"
-        "                           malformed lesson (docs/LESSONS.md)"));
+        "                           malformed lesson (docs/LESSONS.md)\n"
+        "  lesson NAME|FILE [--lesson-step N]\n"
+        "                           open the window with a lesson in the Lesson panel (a bundled one\n"
+        "                           by id or file name, or a path); --lesson-step runs steps 1..N"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
@@ -93,7 +114,8 @@ int main(int argc, char **argv)
                                         QStringLiteral("file"));
     const QCommandLineOption noCuda(QStringLiteral("no-cuda"),
                                     QStringLiteral("Do not use real GPUs; emulate a cuda device."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("With run or check: print JSON instead of text."));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("With run or check: print JSON instead of text."));
     const QCommandLineOption python(QStringLiteral("python"),
                                     QStringLiteral("Use the Python environment of <python> (same version MemScope "
                                                    "was built for). Default: $MEMSCOPE_PYTHON, else the build's."),
@@ -122,8 +144,11 @@ int main(int argc, char **argv)
                                   QStringLiteral("Window size <width>x<height> (for screenshots, e.g. 1280x720)."),
                                   QStringLiteral("size"));
     const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("With check: every bundled lesson."));
-    parser.addOptions(
-        {devices, screenshot, noCuda, json, python, script, runScript, theme, step, record, present, size, all});
+    const QCommandLineOption lessonStep(QStringLiteral("lesson-step"),
+                                        QStringLiteral("With lesson: run steps 1..<n> and show step <n> checked."),
+                                        QStringLiteral("n"));
+    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step, record, present, size,
+                       all, lessonStep});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
                                  QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
@@ -177,7 +202,24 @@ int main(int argc, char **argv)
                 opened = std::move(read.recording);
             }
         }
-        if (!args.isEmpty() && !opened) {
+        if (!args.isEmpty() && args.first() == QLatin1String("lesson") && (args.size() != 2 || !lesson)) {
+            std::fprintf(stderr,
+                         "memscope: usage: memscope lesson NAME|FILE [--lesson-step N] (options after the "
+                         "lesson)\n");
+            return 2;
+        }
+        int lessonSteps = 0;
+        if (parser.isSet(lessonStep)) {
+            bool ok = false;
+            lessonSteps = parser.value(lessonStep).toInt(&ok);
+            if (!lesson || !ok || lessonSteps < 1) {
+                std::fprintf(stderr,
+                             "memscope: --lesson-step wants `memscope lesson NAME` and a step from 1, not '%s'\n",
+                             qPrintable(parser.value(lessonStep)));
+                return 2;
+            }
+        }
+        if (!args.isEmpty() && !opened && !lesson) {
             std::fprintf(stderr, "memscope: unknown command '%s' (see memscope --help)\n", qPrintable(args.first()));
             return 2;
         }
@@ -197,6 +239,10 @@ int main(int argc, char **argv)
         memscope::ui::MainWindow window(runtime, backend.get());
         if (opened)
             window.showRecording(*opened, args.at(1));
+        // Named on the command line by the person running it: trusted as
+        // `memscope run FILE` is.
+        if (lesson)
+            window.lessonPanel()->setLesson(std::move(*lesson));
         if (!startError.empty())
             window.statusBar()->showMessage(
                 QObject::tr("Python did not start: %1").arg(QString::fromStdString(startError)));
@@ -266,12 +312,16 @@ int main(int argc, char **argv)
                 return 2;
             }
         }
+        if (lessonSteps > 0)
+            window.lessonPanel()->runThrough(lessonSteps);
         if (parser.isSet(screenshot)) {
             // Once the console is idle (the script, if any, has run), grab the window.
             const QString file = parser.value(screenshot);
             auto *poll = new QTimer(&window);
             QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, shownStep] {
                 if (window.session()->hasBackend() && !window.console()->isIdle())
+                    return;
+                if (window.lessonPanel()->isBusy())
                     return;
                 poll->stop();
                 if (shownStep > window.session()->stepCount())

@@ -7,6 +7,7 @@
 #include "ui/console/consolewidget.h"
 #include "ui/devicesmodel.h"
 #include "ui/elementeditor.h"
+#include "ui/lesson/lessonpanel.h"
 #include "ui/models/objectsmodel.h"
 #include "ui/plots/trafficplot.h"
 #include "ui/recordingio.h"
@@ -17,6 +18,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -74,6 +76,7 @@ MainWindow::MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend,
     , m_plots(new TrafficPlot(this))
     , m_devices(new DevicesModel(runtime, this))
     , m_scrubber(new Scrubber(m_session, this))
+    , m_lessonPanel(new LessonPanel(m_session, m_console, m_theme, this))
 {
     setWindowTitle(tr("MemScope"));
     setObjectName(QStringLiteral("mainWindow"));
@@ -167,6 +170,32 @@ void MainWindow::createDocks()
     devices->verticalHeader()->hide();
     devices->horizontalHeader()->setStretchLastSection(true);
     QDockWidget *devicesDock = dock(tr("Devices"), QStringLiteral("devicesDock"), devices, Qt::RightDockWidgetArea);
+    // The lesson player: shown when a lesson is opened, and kept while
+    // presenting (it is not one of the secondary docks).
+    m_lessonPanel->setRealCuda(m_runtime.hasRealCuda());
+    m_lessonDock = dock(tr("Lesson"), QStringLiteral("lessonDock"), m_lessonPanel, Qt::LeftDockWidgetArea);
+    m_lessonDock->hide();
+    // The lesson runs the full height on the left; the console and plots share the bottom.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    auto *lessonNext = new QAction(tr("Next lesson step"), m_view);
+    lessonNext->setObjectName(QStringLiteral("lessonNextOnCanvas"));
+    lessonNext->setShortcut(Qt::Key_Space);
+    lessonNext->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    lessonNext->setEnabled(false);
+    connect(lessonNext, &QAction::triggered, m_lessonPanel, &LessonPanel::next);
+    m_view->addAction(lessonNext);
+    connect(m_lessonPanel, &LessonPanel::lessonOpened, this, [this, lessonNext](const QString &title) {
+        // Space on the canvas now steps the lesson (presentation mode keeps Right and PageDown).
+        lessonNext->setEnabled(true);
+        for (QAction *a : std::as_const(m_presentKeys))
+            if (a->objectName() == QLatin1String("presentForward"))
+                a->setShortcuts({QKeySequence(Qt::Key_Right), QKeySequence(Qt::Key_PageDown)});
+        m_lessonDock->show();
+        m_lessonDock->raise();
+        resizeDocks({m_lessonDock}, {std::max(360, width() / 3)}, Qt::Horizontal);
+        setWindowTitle(tr("%1 — MemScope lesson").arg(title));
+    });
     m_secondaryDocks = {objects, editor, plots, devicesDock};
     splitDockWidget(objects, editor, Qt::Vertical);
     tabifyDockWidget(editor, devicesDock);
@@ -186,6 +215,12 @@ void MainWindow::createMenus()
         QString error;
         if (!path.isEmpty() && !runScriptFile(path, &error))
             warnPlain(this, tr("Run script"), error);
+    });
+    file->addAction(tr("Open &lesson…"), QKeySequence(tr("Ctrl+Shift+L")), this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open lesson"), QString(), tr("Lessons (*.md);;All files (*)"));
+        if (!path.isEmpty())
+            openLesson(path);
     });
     file->addSeparator();
     file->addAction(tr("&Open recording…"), QKeySequence::Open, this, [this] {
@@ -302,6 +337,28 @@ void MainWindow::createMenus()
     QMenu *timeline = menuBar()->addMenu(tr("&Timeline"));
     timeline->addActions(m_scrubber->navigationActions());
 
+    QMenu *lessons = menuBar()->addMenu(tr("&Lessons"));
+    lessons->setObjectName(QStringLiteral("lessonsMenu"));
+    for (const QString &name :
+         QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.md")}, QDir::Files, QDir::Name)) {
+        const QString path = QStringLiteral(":/lessons/") + name;
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        const auto parsed = engine::parseLesson(f.readAll().toStdString(), path.toStdString());
+        if (const auto *lesson = std::get_if<engine::Lesson>(&parsed))
+            lessons->addAction(QString::fromStdString(lesson->title), this, [this, path] { openLesson(path); });
+    }
+    if (lessons->isEmpty())
+        lessons->addAction(tr("(no bundled lessons)"))->setEnabled(false);
+    lessons->addSeparator();
+    lessons->addAction(tr("Open lesson &file…"), this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open lesson"), QString(), tr("Lessons (*.md);;All files (*)"));
+        if (!path.isEmpty())
+            openLesson(path);
+    });
+
     QMenu *python = menuBar()->addMenu(tr("&Python"));
     python->addAction(tr("&Interrupt"), QKeySequence(tr("Ctrl+Shift+C")), m_session, &Session::interrupt);
     python->addAction(tr("&Restart…"), QKeySequence(tr("Ctrl+.")), this, [this] { restartPython(true); });
@@ -398,6 +455,7 @@ void MainWindow::setTextScale(qreal scale)
     m_textScale = std::clamp(kMinTextScale + steps * kTextScaleStep, kMinTextScale, kMaxTextScale);
     m_scene->setTextScale(m_textScale);
     m_console->setFontScale(m_textScale);
+    m_lessonPanel->setFontScale(m_textScale);
     if (m_presenting)
         QSettings().setValue(kPresentationScaleKey, m_textScale);
     statusBar()->showMessage(tr("Text %1 %").arg(qRound(m_textScale * 100)), 2000);
@@ -475,6 +533,18 @@ bool MainWindow::restartPython(bool confirm)
         return false;
     m_session->reset();
     return true;
+}
+
+bool MainWindow::openLesson(const QString &path, QString *error, bool interactive)
+{
+    QString why;
+    if (m_lessonPanel->openFile(path, &why))
+        return true;
+    if (interactive)
+        warnPlain(this, tr("Open lesson"), tr("The lesson was not opened.\n\n%1").arg(why));
+    if (error)
+        *error = why;
+    return false;
 }
 
 void MainWindow::selectObject(std::uint64_t objectId)

@@ -27,6 +27,7 @@ namespace memscope::ui {
 class ConsoleWidget;
 class DevicesModel;
 class ElementEditor;
+class LessonPanel;
 class MemoryScene;
 class MemoryView;
 class ObjectsModel;
@@ -58,6 +59,12 @@ public:
     TrafficPlot *plots() const { return m_plots; }
     DevicesModel *devicesModel() const { return m_devices; }
     Scrubber *scrubber() const { return m_scrubber; }
+    LessonPanel *lessonPanel() const { return m_lessonPanel; }
+
+    /// File ▸ Open lesson and the Lessons menu: reads, parses and (from disk)
+    /// asks for trust, then shows the lesson dock. A malformed lesson is
+    /// refused with file:line in a message box (`interactive`) or `error`.
+    bool openLesson(const QString &path, QString *error = nullptr, bool interactive = true);
 
     /// Python ▸ Restart: a fresh namespace and an empty timeline. With
     /// `confirm`, asks first when the timeline has steps (they would be lost);
@@ -121,6 +128,8 @@ private:
     TrafficPlot *m_plots;
     DevicesModel *m_devices;
     Scrubber *m_scrubber;
+    LessonPanel *m_lessonPanel;
+    QDockWidget *m_lessonDock = nullptr;
     std::uint64_t m_selected = 0;
     int m_lastLiveStep = 0; ///< the newest step number shown live (new steps select what they create)
     QByteArray m_defaultState;

@@ -207,15 +207,20 @@ void Session::submitLine(const QString &line)
 
 void Session::runScript(const QByteArray &source, const QString &filename)
 {
-    if (!m_backend)
-        return;
-    ++m_inFlight;
-    setBusy(true);
     engine::StepSource src;
     src.code = source.toStdString();
     src.filename = filename.toStdString();
     src.mode = engine::StepSource::Mode::Script;
-    m_backend->runSource(std::move(src), stepsOnGui(),
+    runSource(std::move(src));
+}
+
+void Session::runSource(engine::StepSource source)
+{
+    if (!m_backend)
+        return;
+    ++m_inFlight;
+    setBusy(true);
+    m_backend->runSource(std::move(source), stepsOnGui(),
                          endOnGui([](Session &s, const engine::RunEnd &end) { Q_EMIT s.runFinished(end); }));
 }
 

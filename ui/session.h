@@ -69,6 +69,9 @@ public:
     /// A whole script (raw bytes, as in its file) run as `python FILE`
     /// would: `stepFinished` per statement, then `runFinished`.
     void runScript(const QByteArray &source, const QString &filename);
+    /// Any source (a lesson step: engine::lessonStepSource): `stepFinished`
+    /// per statement, then `runFinished`.
+    void runSource(engine::StepSource source);
     /// A fresh namespace, step numbering and an empty timeline; `resetFinished` follows.
     void reset();
     void interrupt();

@@ -14,6 +14,8 @@
 #include <QSettings>
 #include <QTextBlock>
 
+#include <utility>
+
 namespace memscope::ui {
 
 namespace {
@@ -391,8 +393,42 @@ bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
     return true;
 }
 
+bool ConsoleWidget::runLessonStep(const QString &header, const QString &code, engine::StepSource source)
+{
+    if (!m_session || m_running || !m_promptShown || !m_pendingLines.isEmpty())
+        return false;
+    QTextCursor c(document());
+    c.setPosition(m_inputStart);
+    c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    QTextCharFormat note;
+    if (m_theme)
+        note.setForeground(m_theme->colors().mutedText);
+    m_sourceBlock = document()->findBlock(m_promptStart);
+    c.insertText(QStringLiteral("# ") + header + QLatin1Char('\n'), note);
+    // The code as it runs, in the console's own prompts, so the transcript
+    // can be replayed by hand.
+    QString echoed;
+    const QStringList lines = code.split(QLatin1Char('\n'));
+    for (const QString &line : lines)
+        echoed += (line.isEmpty() || line.front().isSpace() ? kContinuation : kPrompt) + line + QLatin1Char('\n');
+    c.insertText(echoed, QTextCharFormat());
+    m_promptShown = false;
+    m_lessonRun = true;
+    m_session->runSource(std::move(source));
+    return true;
+}
+
 void ConsoleWidget::onRunFinished(const engine::RunEnd &end)
 {
+    if (std::exchange(m_lessonRun, false)) {
+        appendOutput(Session::Stream::Stdout,
+                     end.status == engine::RunEnd::Status::Ok
+                         ? tr("# the lesson step ran: %n statement(s)\n", nullptr, end.steps)
+                         : tr("# the lesson step stopped at statement %n of it\n", nullptr, end.steps));
+        m_continuation = false;
+        showPrompt();
+        return;
+    }
     QString summary;
     switch (end.status) {
     case engine::RunEnd::Status::Ok:

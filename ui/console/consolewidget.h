@@ -32,6 +32,9 @@ public:
     /// Runs a script file (its bytes) as `python FILE` would, one step per
     /// statement; the transcript says what ran. False when the console is busy.
     bool runScript(const QString &path, const QByteArray &source);
+    /// Runs a lesson step's source; the transcript shows `header` and the
+    /// step's code as it ran. False when the console is busy.
+    bool runLessonStep(const QString &header, const QString &code, engine::StepSource source);
     /// Shows a recording's transcript, read-only: `header` (where and with
     /// what it was recorded), then each step's code, output and error as the
     /// console showed them; each step's input is marked when the cursor is on it.
@@ -87,6 +90,7 @@ private:
     int m_inputStart = 0; ///< where the user's input begins
     bool m_continuation = false;
     bool m_running = false;
+    bool m_lessonRun = false; ///< the run in flight is a lesson step (its summary says so)
     bool m_promptShown = false;
     QStringList m_history;
     int m_historyIndex = 0;

@@ -2,6 +2,7 @@
 #include "app/checkcommand.h"
 
 #include "app/python/pythonbackend.h"
+#include "engine/lesson/environment.h"
 #include "engine/lesson/lessonrunner.h"
 #include "engine/runtime.h"
 
@@ -51,51 +52,11 @@ Source readFile(const QString &path)
     return {bytes, path, {}};
 }
 
-/// What this machine has, from the interpreter's package metadata and the runtime.
-struct Machine
+LessonEnvironment describeMachine(python::PythonBackend &backend, const Runtime &runtime)
 {
-    QString versions; ///< "NumPy 1.24.2, PyTorch 1.13.0a0, TensorFlow 2.16.2"
-    bool numpy = false;
-    bool torch = false;
-    bool tensorflow = false;
-    bool realCuda = false;
-
-    bool has(Requirement r) const
-    {
-        switch (r) {
-        case Requirement::NumPy:
-            return numpy;
-        case Requirement::Torch:
-            return torch;
-        case Requirement::TensorFlow:
-            return tensorflow;
-        case Requirement::Cuda:
-            return realCuda;
-        case Requirement::CudaOrEmulated:
-            return true; // the emulated device is always there
-        }
-        return false;
-    }
-};
-
-Machine describeMachine(python::PythonBackend &backend, const Runtime &runtime)
-{
-    std::promise<std::string> text;
+    std::promise<std::string> text; // the interpreter's package metadata
     backend.describeEnvironment([&text](std::string t) { text.set_value(std::move(t)); });
-    Machine m;
-    QStringList frameworks;
-    for (const QString &line : q(text.get_future().get()).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-        if (line.startsWith(QLatin1String("Python ")))
-            frameworks << line.section(QLatin1Char(' '), 0, 1);
-        else
-            frameworks << line;
-        m.numpy = m.numpy || line.startsWith(QLatin1String("NumPy "));
-        m.torch = m.torch || line.startsWith(QLatin1String("PyTorch "));
-        m.tensorflow = m.tensorflow || line.startsWith(QLatin1String("TensorFlow "));
-    }
-    m.realCuda = runtime.hasRealCuda();
-    m.versions = frameworks.join(QStringLiteral(", "));
-    return m;
+    return lessonEnvironment(text.get_future().get(), runtime.hasRealCuda());
 }
 
 /// Tallies over one lesson or all of them.
@@ -126,17 +87,8 @@ struct Tally
     }
 };
 
-QString missingText(const std::vector<Requirement> &needs, const Machine &machine)
-{
-    QStringList missing;
-    for (Requirement r : needs)
-        if (!machine.has(r))
-            missing << QString::fromLatin1(requirementName(r).data());
-    return missing.join(QStringLiteral(", "));
-}
-
 /// Runs one lesson and reports it; the tally says how it went.
-Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Machine &machine, bool json,
+Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const LessonEnvironment &machine, bool json,
                   QJsonArray &jsonLessons)
 {
     Tally tally;
@@ -150,7 +102,7 @@ Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Ma
     backend.reset([&reset] { reset.set_value(); });
     reset.get_future().get();
 
-    const QString lessonMissing = missingText(lesson.requirements, machine);
+    const QString lessonMissing = q(machine.missing(lesson.requirements));
     QJsonArray jsteps;
     for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
         const LessonStep &step = lesson.steps[i];
@@ -160,7 +112,7 @@ Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Ma
         if (!json)
             print(stdout, QStringLiteral("  %1. %2 (line %3)\n").arg(i + 1).arg(q(step.title)).arg(step.line));
         std::vector<Requirement> needs = step.requires_;
-        const QString missing = lessonMissing.isEmpty() ? missingText(needs, machine) : lessonMissing;
+        const QString missing = lessonMissing.isEmpty() ? q(machine.missing(needs)) : lessonMissing;
         if (!missing.isEmpty()) { // skipped, and said so: never counted as held
             ++tally.stepsSkipped;
             js[QStringLiteral("skipped")] = QStringLiteral("needs %1, not available here").arg(missing);
@@ -172,7 +124,7 @@ Tally checkLesson(python::PythonBackend &backend, const Lesson &lesson, const Ma
         std::promise<StepObservation> done;
         runLessonStep(backend, lesson, step, [&done](StepObservation o) { done.set_value(std::move(o)); });
         StepObservation observed = done.get_future().get();
-        observed.versions = machine.versions.toStdString();
+        observed.versions = machine.versions;
 
         QJsonArray jexp;
         bool expectsRaise = false;
@@ -295,9 +247,9 @@ int checkLessonsCommand(Runtime &runtime, const CheckOptions &options)
         return 2;
     }
     backend.setOutputHandler([](OutputStream, std::string_view) {}); // a lesson's prints are not the report
-    const Machine machine = describeMachine(backend, runtime);
+    const LessonEnvironment machine = describeMachine(backend, runtime);
     if (!options.json)
-        print(stdout, QStringLiteral("observed with %1; %2\n\n").arg(machine.versions, q(runtime.cudaStatus())));
+        print(stdout, QStringLiteral("observed with %1; %2\n\n").arg(q(machine.versions), q(runtime.cudaStatus())));
 
     Tally total;
     QJsonArray jsonLessons;
@@ -307,7 +259,7 @@ int checkLessonsCommand(Runtime &runtime, const CheckOptions &options)
     if (options.json) {
         QJsonObject doc;
         doc[QStringLiteral("ok")] = ok;
-        doc[QStringLiteral("versions")] = machine.versions;
+        doc[QStringLiteral("versions")] = q(machine.versions);
         doc[QStringLiteral("cuda")] = q(runtime.cudaStatus());
         doc[QStringLiteral("summary")] = total.toString();
         doc[QStringLiteral("lessons")] = jsonLessons;

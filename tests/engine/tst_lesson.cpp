@@ -8,6 +8,7 @@
 
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of these.
 #ifndef Q_MOC_RUN
+#include "engine/lesson/environment.h"
 #include "engine/lesson/expectation.h"
 #include "engine/lesson/lesson.h"
 #include "engine/lesson/lessontext.h"
@@ -822,6 +823,21 @@ call(1,
         QVERIFY(!r.held);
         QCOMPARE(r.observed, std::string("observed copy · 48 B · H2H"));
         QVERIFY2(r.evidence.find("tensorflow 2.16.2") != std::string::npos, r.evidence.c_str());
+    }
+
+    // What a lesson can count on, from the interpreter's description of itself.
+    void environmentFromTheInterpreter()
+    {
+        const LessonEnvironment env =
+            lessonEnvironment("Python 3.11.2 (/home/someone/venv/bin/python)\nNumPy 1.24.2\nPyTorch 1.13.0\n", false);
+        QCOMPARE(env.versions, std::string("Python 3.11.2, NumPy 1.24.2, PyTorch 1.13.0"));
+        QVERIFY(env.numpy && env.torch && !env.tensorflow);
+        QVERIFY(env.has(Requirement::CudaOrEmulated));
+        QVERIFY(!env.has(Requirement::Cuda));
+        QCOMPARE(env.missing({Requirement::NumPy, Requirement::TensorFlow, Requirement::Cuda, Requirement::TensorFlow}),
+                 std::string("tensorflow, cuda"));
+        QCOMPARE(env.missing({Requirement::NumPy}), std::string());
+        QVERIFY(lessonEnvironment("", true).has(Requirement::Cuda));
     }
 };
 

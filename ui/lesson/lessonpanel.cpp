@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/lesson/lessonpanel.h"
 
+#include "engine/lesson/environment.h"
+
 #include "engine/lesson/lessonrunner.h"
 #include "ui/console/consolewidget.h"
 #include "ui/lesson/narrationview.h"
@@ -236,33 +238,9 @@ void LessonPanel::setLesson(engine::Lesson lesson)
 
 QString LessonPanel::missingFor(const engine::LessonStep &step) const
 {
-    const QString env = m_environment.value_or(QString());
-    QStringList missing;
     std::vector<engine::Requirement> needs = m_lesson->requirements;
     needs.insert(needs.end(), step.requires_.begin(), step.requires_.end());
-    for (engine::Requirement r : needs) {
-        bool has = true;
-        switch (r) {
-        case engine::Requirement::NumPy:
-            has = env.contains(QLatin1String("NumPy "));
-            break;
-        case engine::Requirement::Torch:
-            has = env.contains(QLatin1String("PyTorch "));
-            break;
-        case engine::Requirement::TensorFlow:
-            has = env.contains(QLatin1String("TensorFlow "));
-            break;
-        case engine::Requirement::Cuda:
-            has = m_realCuda;
-            break;
-        case engine::Requirement::CudaOrEmulated:
-            break; // the emulated device is always there
-        }
-        const QString name = QString::fromLatin1(engine::requirementName(r).data());
-        if (!has && !missing.contains(name))
-            missing << name;
-    }
-    return missing.join(QStringLiteral(", "));
+    return q(engine::lessonEnvironment(m_environment.value_or(QString()).toStdString(), m_realCuda).missing(needs));
 }
 
 void LessonPanel::next()
@@ -346,7 +324,7 @@ void LessonPanel::startRun(int step)
     StepOutcome outcome;
     outcome.firstTimelineIndex = m_session->stepCount();
     outcome.choice = m_choices->checkedId();
-    outcome.observed.versions = m_environment->simplified().toStdString();
+    outcome.observed.versions = engine::lessonEnvironment(m_environment->toStdString(), m_realCuda).versions;
     if (const QString missing = missingFor(s); !missing.isEmpty() || !m_session->hasBackend()) {
         outcome.skipped = true;
         outcome.skipReason = m_session->hasBackend() ? tr("needs %1, not available here").arg(missing)

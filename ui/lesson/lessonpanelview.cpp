@@ -114,9 +114,11 @@ void LessonPanel::show(int step)
     m_reveal->hide();
     if (s.prediction) {
         m_prediction->setVisible(true);
-        m_question->setText(q(s.prediction->question));
+        // Plain text, without Markdown's code marks (`t.numpy()` reads t.numpy()).
+        const auto plain = [](const std::string &text) { return q(text).remove(QLatin1Char('`')); };
+        m_question->setText(plain(s.prediction->question));
         for (std::size_t i = 0; i < s.prediction->choices.size(); ++i) {
-            auto *b = new QRadioButton(q(s.prediction->choices[i].text), m_prediction);
+            auto *b = new QRadioButton(plain(s.prediction->choices[i].text), m_prediction);
             b->setObjectName(QStringLiteral("lessonChoice%1").arg(i));
             m_choices->addButton(b, int(i));
             m_choicesLayout->addWidget(b);
@@ -214,7 +216,7 @@ void LessonPanel::fillResults()
         for (std::size_t i = 0; i < s.prediction->choices.size(); ++i) {
             QAbstractButton *b = m_choices->button(int(i));
             if (s.prediction->choices[i].right) {
-                right << q(s.prediction->choices[i].text);
+                right << q(s.prediction->choices[i].text).remove(QLatin1Char('`'));
                 if (b)
                     b->setText(b->text() + tr("   (right)"));
             }

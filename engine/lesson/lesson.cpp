@@ -238,20 +238,13 @@ bool Parser::predict(LessonStep &step, int fenceLine, const std::vector<std::pai
 // `#` outside quotes and brackets, at the start or after a blank, starts a comment.
 std::string_view withoutComment(std::string_view line)
 {
-    char quote = 0;
+    QuoteSkipper quotes;
     int depth = 0;
     for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quote) {
-            if (c == '\\')
-                ++i;
-            else if (c == quote)
-                quote = 0;
+        if (quotes.skip(line, i))
             continue;
-        }
-        if (c == '\'' || c == '"')
-            quote = c;
-        else if (c == '[' || c == '(')
+        const char c = line[i];
+        if (c == '[' || c == '(')
             ++depth;
         else if ((c == ']' || c == ')') && depth > 0)
             --depth;

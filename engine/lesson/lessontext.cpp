@@ -275,7 +275,7 @@ std::vector<std::string_view> splitTopLevel(std::string_view text, char separato
     std::vector<std::string_view> out;
     const bool blanks = separator == ' ';
     int depth = 0;
-    char quote = 0;
+    QuoteSkipper quotes;
     std::size_t start = 0;
     auto cut = [&](std::size_t end) {
         const std::string_view part = text.substr(start, end - start);
@@ -283,17 +283,10 @@ std::vector<std::string_view> splitTopLevel(std::string_view text, char separato
             out.push_back(part);
     };
     for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quote) {
-            if (c == '\\')
-                ++i;
-            else if (c == quote)
-                quote = 0;
+        if (quotes.skip(text, i))
             continue;
-        }
-        if (c == '\'' || c == '"')
-            quote = c;
-        else if (c == '(' || c == '[' || c == '{')
+        const char c = text[i];
+        if (c == '(' || c == '[' || c == '{')
             ++depth;
         else if ((c == ')' || c == ']' || c == '}') && depth > 0)
             --depth;
@@ -346,20 +339,13 @@ bool isNamePath(std::string_view s)
             return false;
         // A balanced [...] with quotes: `['a b']`, `[0]`, `['x]']`.
         int depth = 0;
-        char quote = 0;
+        QuoteSkipper quotes;
         const std::size_t open = i;
         for (; i < s.size(); ++i) {
-            const char c = s[i];
-            if (quote) {
-                if (c == '\\')
-                    ++i;
-                else if (c == quote)
-                    quote = 0;
+            if (quotes.skip(s, i))
                 continue;
-            }
-            if (c == '\'' || c == '"')
-                quote = c;
-            else if (c == '[')
+            const char c = s[i];
+            if (c == '[')
                 ++depth;
             else if (c == ']' && --depth == 0)
                 break;

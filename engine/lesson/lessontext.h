@@ -12,6 +12,31 @@
 
 namespace memscope::engine {
 
+/// Steps over quoted text ('...' or "...", backslash escapes) while a line
+/// is scanned character by character: `skip(text, i)` is true for a quote
+/// mark or any character inside quotes (and moves `i` past an escaped one).
+struct QuoteSkipper
+{
+    char quote = 0;
+
+    bool skip(std::string_view text, std::size_t &i)
+    {
+        const char c = text[i];
+        if (quote) {
+            if (c == '\\')
+                ++i;
+            else if (c == quote)
+                quote = 0;
+            return true;
+        }
+        if (c == '\'' || c == '"') {
+            quote = c;
+            return true;
+        }
+        return false;
+    }
+};
+
 /// `s` without leading and trailing spaces, tabs and carriage returns.
 std::string_view trimmed(std::string_view s);
 

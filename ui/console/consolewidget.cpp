@@ -375,11 +375,14 @@ void ConsoleWidget::onLineFinished(const engine::RunEnd &end)
         submitInput(m_pendingLines.takeFirst());
 }
 
-bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
+bool ConsoleWidget::canStartRun() const
 {
-    if (!m_session || m_running || !m_promptShown || !m_pendingLines.isEmpty())
-        return false;
-    // The prompt line records what ran; the script's output follows it.
+    return m_session && !m_running && m_promptShown && m_pendingLines.isEmpty();
+}
+
+QTextCursor ConsoleWidget::writeRunHeader(const QString &header)
+{
+    // Over the prompt line, in the muted colour: what is about to run.
     QTextCursor c(document());
     c.setPosition(m_inputStart);
     c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
@@ -387,7 +390,16 @@ bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
     if (m_theme)
         note.setForeground(m_theme->colors().mutedText);
     m_sourceBlock = document()->findBlock(m_promptStart);
-    c.insertText(tr("# run %1").arg(path) + QLatin1Char('\n'), note);
+    c.insertText(header + QLatin1Char('\n'), note);
+    return c;
+}
+
+bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
+{
+    if (!canStartRun())
+        return false;
+    // The prompt line records what ran; the script's output follows it.
+    writeRunHeader(tr("# run %1").arg(path));
     m_promptShown = false;
     m_session->runScript(source, path);
     return true;
@@ -395,16 +407,9 @@ bool ConsoleWidget::runScript(const QString &path, const QByteArray &source)
 
 bool ConsoleWidget::runLessonStep(const QString &header, const QString &code, engine::StepSource source)
 {
-    if (!m_session || m_running || !m_promptShown || !m_pendingLines.isEmpty())
+    if (!canStartRun())
         return false;
-    QTextCursor c(document());
-    c.setPosition(m_inputStart);
-    c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
-    QTextCharFormat note;
-    if (m_theme)
-        note.setForeground(m_theme->colors().mutedText);
-    m_sourceBlock = document()->findBlock(m_promptStart);
-    c.insertText(QStringLiteral("# ") + header + QLatin1Char('\n'), note);
+    QTextCursor c = writeRunHeader(QStringLiteral("# ") + header);
     // The code as it runs, in the console's own prompts, so the transcript
     // can be replayed by hand.
     QString echoed;

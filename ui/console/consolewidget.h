@@ -61,6 +61,10 @@ protected:
     void insertFromMimeData(const QMimeData *source) override;
 
 private:
+    /// Idle, at a fresh prompt, nothing queued: a script or lesson step may start.
+    bool canStartRun() const;
+    /// Replaces the prompt line with `header` (muted) and returns the cursor after it.
+    QTextCursor writeRunHeader(const QString &header);
     void appendOutput(Session::Stream stream, const QString &text);
     /// Inserts `text` before the prompt (keeping what is typed); returns the
     /// position where it starts.

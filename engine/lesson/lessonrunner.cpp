@@ -33,6 +33,24 @@ StepSource lessonStepSource(const Lesson &lesson, const LessonStep &step)
     return source;
 }
 
+void recordRunEnd(StepObservation &observed, const RunEnd &end)
+{
+    if (end.status == RunEnd::Status::Error || end.status == RunEnd::Status::SyntaxError ||
+        end.status == RunEnd::Status::Interrupted) {
+        // The failing statement's traceback, or the compiler's message.
+        const std::string &text =
+            !observed.steps.empty() && !observed.steps.back().error.empty() ? observed.steps.back().error : end.error;
+        observed.raised = end.status == RunEnd::Status::SyntaxError ? "SyntaxError" : raisedName(text);
+        const auto last = text.find_last_not_of("\n ");
+        const std::string trimmed = last == std::string::npos ? text : text.substr(0, last + 1);
+        const auto nl = trimmed.rfind('\n');
+        observed.raisedMessage = nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
+    } else if (end.status == RunEnd::Status::Failed) {
+        observed.raised = "MemScopeError";
+        observed.raisedMessage = end.error;
+    }
+}
+
 void runLessonStep(StepRunner &runner, const Lesson &lesson, const LessonStep &step,
                    std::function<void(StepObservation)> done)
 {
@@ -40,21 +58,7 @@ void runLessonStep(StepRunner &runner, const Lesson &lesson, const LessonStep &s
     runner.runSource(
         lessonStepSource(lesson, step), [observed](const Step &s) { observed->steps.push_back(s); },
         [observed, done = std::move(done)](const RunEnd &end) {
-            if (end.status == RunEnd::Status::Error || end.status == RunEnd::Status::SyntaxError ||
-                end.status == RunEnd::Status::Interrupted) {
-                // The failing statement's traceback, or the compiler's message.
-                const std::string &text = !observed->steps.empty() && !observed->steps.back().error.empty()
-                    ? observed->steps.back().error
-                    : end.error;
-                observed->raised = end.status == RunEnd::Status::SyntaxError ? "SyntaxError" : raisedName(text);
-                const auto nl = text.find_last_not_of("\n ");
-                const std::string trimmed = nl == std::string::npos ? text : text.substr(0, nl + 1);
-                const auto start = trimmed.rfind('\n');
-                observed->raisedMessage = start == std::string::npos ? trimmed : trimmed.substr(start + 1);
-            } else if (end.status == RunEnd::Status::Failed) {
-                observed->raised = "MemScopeError";
-                observed->raisedMessage = end.error;
-            }
+            recordRunEnd(*observed, end);
             done(std::move(*observed));
         });
 }

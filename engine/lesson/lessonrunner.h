@@ -19,6 +19,10 @@ std::string raisedName(std::string_view traceback);
 /// file and line.
 StepSource lessonStepSource(const Lesson &lesson, const LessonStep &step);
 
+/// Records in `observed` how a step's run ended: the exception it raised
+/// (its name and the traceback's last line), if any.
+void recordRunEnd(StepObservation &observed, const RunEnd &end);
+
 /// Runs one lesson step on `runner` (every statement of its code, each one
 /// step) and hands what it did to `done`, on the runner's thread. A statement
 /// that raises ends the step; the lesson goes on with the next one.

@@ -90,7 +90,7 @@ LessonPanel::LessonPanel(Session *session, ConsoleWidget *console, Theme *theme,
     });
     connect(m_session, &Session::runFinished, this, &LessonPanel::finishRun);
     connect(m_session, &Session::environmentAvailable, this, [this](const QString &env) {
-        m_environment = env;
+        m_environment = engine::lessonEnvironment(env.toStdString(), m_realCuda);
         if (std::exchange(m_waitingForEnvironment, false))
             runShown();
     });
@@ -240,7 +240,7 @@ QString LessonPanel::missingFor(const engine::LessonStep &step) const
 {
     std::vector<engine::Requirement> needs = m_lesson->requirements;
     needs.insert(needs.end(), step.requires_.begin(), step.requires_.end());
-    return q(engine::lessonEnvironment(m_environment.value_or(QString()).toStdString(), m_realCuda).missing(needs));
+    return m_environment ? q(m_environment->missing(needs)) : QString();
 }
 
 void LessonPanel::next()
@@ -324,19 +324,12 @@ void LessonPanel::startRun(int step)
     StepOutcome outcome;
     outcome.firstTimelineIndex = m_session->stepCount();
     outcome.choice = m_choices->checkedId();
-    outcome.observed.versions = engine::lessonEnvironment(m_environment->toStdString(), m_realCuda).versions;
+    outcome.observed.versions = m_environment->versions;
     if (const QString missing = missingFor(s); !missing.isEmpty() || !m_session->hasBackend()) {
         outcome.skipped = true;
         outcome.skipReason = m_session->hasBackend() ? tr("needs %1, not available here").arg(missing)
                                                      : tr("Python is not available here");
-        m_outcomes[std::size_t(step)] = std::move(outcome);
-        setBusy(false);
-        showResults(step);
-        Q_EMIT stepChecked(step);
-        if (step + 1 < m_runUntil) {
-            show(step + 1);
-            runShown();
-        }
+        stepDone(step, std::move(outcome));
         return;
     }
     m_outcomes[std::size_t(step)].reset();
@@ -365,27 +358,20 @@ void LessonPanel::finishRun(const engine::RunEnd &end)
     engine::StepObservation &observed = outcome.observed;
     observed.steps = std::move(m_steps);
     m_steps.clear();
-    using Status = engine::RunEnd::Status;
-    if (end.status == Status::Error || end.status == Status::SyntaxError || end.status == Status::Interrupted) {
-        const std::string &text =
-            !observed.steps.empty() && !observed.steps.back().error.empty() ? observed.steps.back().error : end.error;
-        observed.raised = end.status == Status::SyntaxError ? "SyntaxError" : engine::raisedName(text);
-        const auto last = text.find_last_not_of("\n ");
-        const std::string trimmed = last == std::string::npos ? text : text.substr(0, last + 1);
-        const auto nl = trimmed.rfind('\n');
-        observed.raisedMessage = nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
-    } else if (end.status == Status::Failed) {
-        observed.raised = "MemScopeError";
-        observed.raisedMessage = end.error;
-    }
+    engine::recordRunEnd(observed, end);
     for (const engine::Expectation &e : m_lesson->steps[std::size_t(step)].expectations)
         outcome.results.push_back(engine::checkExpectation(e, observed));
     observed.steps.clear(); // the timeline keeps them; the panel needs only the verdicts
+    stepDone(step, std::move(outcome));
+}
+
+void LessonPanel::stepDone(int step, StepOutcome outcome)
+{
     m_outcomes[std::size_t(step)] = std::move(outcome);
     setBusy(false);
     showResults(step);
     Q_EMIT stepChecked(step);
-    if (step + 1 < m_runUntil) {
+    if (step + 1 < m_runUntil) { // Run to end goes on
         show(step + 1);
         runShown();
     }

@@ -3,6 +3,7 @@
 
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>; it needs only the names below.
 #ifndef Q_MOC_RUN
+#include "engine/lesson/environment.h"
 #include "engine/lesson/expectation.h"
 #include "engine/lesson/lesson.h"
 #endif
@@ -64,7 +65,12 @@ public:
     /// default shows a dialog listing every step's code.
     void setTrustPrompt(std::function<bool(const engine::Lesson &)> prompt) { m_trustPrompt = std::move(prompt); }
     /// Whether a real GPU is there (steps needing `cuda` are skipped without one).
-    void setRealCuda(bool on) { m_realCuda = on; }
+    void setRealCuda(bool on)
+    {
+        m_realCuda = on;
+        if (m_environment)
+            m_environment->realCuda = on;
+    }
 
     /// Next: runs the shown step when it has not run, else shows the next one.
     void next();
@@ -108,6 +114,8 @@ private:
     void runShown();
     void startRun(int step);
     void finishRun(const engine::RunEnd &end);
+    /// Keeps a step's outcome, shows it, and goes on when running to the end.
+    void stepDone(int step, StepOutcome outcome);
     QString missingFor(const engine::LessonStep &step) const;
     void applyFonts();
     void addResultRow(const QString &badge, const QColor &colour, const QString &text);
@@ -124,7 +132,7 @@ private:
     bool m_collecting = false;
     bool m_resetting = false;
     bool m_waitingForEnvironment = false;
-    std::optional<QString> m_environment; ///< the interpreter's versions text, asked once
+    std::optional<engine::LessonEnvironment> m_environment; ///< what the interpreter has, asked once
     bool m_realCuda = false;
     std::vector<engine::Step> m_steps; ///< of the run in flight
     int m_running = -1; ///< the step in flight

@@ -21,6 +21,67 @@ inline Address addressOf(const void *p)
     return static_cast<Address>(reinterpret_cast<std::uintptr_t>(p));
 }
 
+/// Real host memory for hand-made facts to point into (the builder reads it):
+/// element i holds first + i.
+template<typename T> struct HostBuffer
+{
+    std::vector<T> data;
+    explicit HostBuffer(std::size_t n, T first = T {})
+        : data(n)
+    {
+        for (std::size_t i = 0; i < n; ++i)
+            data[i] = static_cast<T>(first + static_cast<T>(i));
+    }
+};
+
+/// A fresh object id for a hand-made fact.
+inline std::uint64_t nextObjectId()
+{
+    static std::uint64_t next = 0x100;
+    return next++;
+}
+
+/// A NumPy-like view of `base`, `offset` bytes in (values not captured).
+template<typename T>
+MemoryFact hostView(const HostBuffer<T> &base, std::vector<std::string> names, DType dtype, std::int64_t offset,
+                    std::vector<std::int64_t> shape, std::vector<std::int64_t> strides)
+{
+    MemoryFact f;
+    f.objectId = nextObjectId();
+    f.names = std::move(names);
+    f.framework = Framework::NumPy;
+    f.typeName = "numpy.ndarray";
+    f.dtype = dtype;
+    f.shape = std::move(shape);
+    f.strides = std::move(strides);
+    f.data = addressOf(base.data.data()) + static_cast<Address>(offset);
+    f.allocation = {true, addressOf(base.data.data()), base.data.size() * sizeof(T)};
+    return f;
+}
+
+/// The fact with its packed C-order values, as an adapter captures them for
+/// small objects.
+inline MemoryFact captureValues(MemoryFact f)
+{
+    const auto item = static_cast<std::size_t>(f.itemSize());
+    std::vector<std::byte> packed(static_cast<std::size_t>(f.nbytes()));
+    std::vector<std::int64_t> index(f.shape.size(), 0);
+    for (std::size_t e = 0; e * item < packed.size(); ++e) {
+        std::int64_t offset = 0;
+        for (std::size_t d = 0; d < index.size(); ++d)
+            offset += index[d] * f.strides[d];
+        std::memcpy(packed.data() + e * item, reinterpret_cast<const std::byte *>(f.data) + offset, item);
+        for (std::size_t d = index.size(); d-- > 0;)
+            if (++index[d] < f.shape[d])
+                break;
+            else
+                index[d] = 0;
+    }
+    f.values = ValueBytes(std::move(packed));
+    f.valuesCaptured = true;
+    return f;
+}
+
 /// Host arrays of doubles standing for Python objects ("o0", "o1", ...).
 struct HostObjects
 {

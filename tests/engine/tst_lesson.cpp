@@ -24,52 +24,15 @@ using memscope::test::addressOf;
 
 namespace {
 
-/// Real host memory for the facts to point into (the builder reads it).
-template<typename T> struct Buffer
-{
-    std::vector<T> data;
-    explicit Buffer(std::size_t n, T first = T {})
-        : data(n)
-    {
-        for (std::size_t i = 0; i < n; ++i)
-            data[i] = static_cast<T>(first + static_cast<T>(i));
-    }
-};
-
-std::uint64_t g_nextId = 0x500;
+template<typename T> using Buffer = memscope::test::HostBuffer<T>;
 
 /// A view of `base`, `offset` bytes in, its values captured in C order.
 template<typename T>
 MemoryFact view(const Buffer<T> &base, std::vector<std::string> names, DType dtype, std::int64_t offset,
                 std::vector<std::int64_t> shape, std::vector<std::int64_t> strides)
 {
-    MemoryFact f;
-    f.objectId = g_nextId++;
-    f.names = std::move(names);
-    f.framework = Framework::NumPy;
-    f.typeName = "numpy.ndarray";
-    f.dtype = dtype;
-    f.shape = std::move(shape);
-    f.strides = std::move(strides);
-    f.data = addressOf(base.data.data()) + static_cast<Address>(offset);
-    f.allocation = {true, addressOf(base.data.data()), base.data.size() * sizeof(T)};
-    const auto item = static_cast<std::size_t>(f.itemSize());
-    std::vector<std::byte> packed(static_cast<std::size_t>(f.nbytes()));
-    std::vector<std::int64_t> index(f.shape.size(), 0);
-    for (std::size_t e = 0; e * item < packed.size(); ++e) {
-        std::int64_t at = 0;
-        for (std::size_t d = 0; d < index.size(); ++d)
-            at += index[d] * f.strides[d];
-        std::memcpy(packed.data() + e * item, reinterpret_cast<const std::byte *>(f.data) + at, item);
-        for (std::size_t d = index.size(); d-- > 0;)
-            if (++index[d] < f.shape[d])
-                break;
-            else
-                index[d] = 0;
-    }
-    f.values = ValueBytes(std::move(packed));
-    f.valuesCaptured = true;
-    return f;
+    return memscope::test::captureValues(
+        memscope::test::hostView(base, std::move(names), dtype, offset, std::move(shape), std::move(strides)));
 }
 
 template<typename T> MemoryFact whole(const Buffer<T> &base, std::string name, DType dtype)

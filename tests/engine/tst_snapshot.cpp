@@ -8,6 +8,7 @@
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>, and needs none of these.
 #ifndef Q_MOC_RUN
 #include "engine/snapshot.h"
+#include "stepfixtures.h"
 #include <complex>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +19,7 @@
 #endif
 
 using namespace memscope::engine;
+using memscope::test::captureValues;
 
 namespace {
 
@@ -40,29 +42,6 @@ MemoryFact fact(std::string name, const void *data, std::vector<std::int64_t> sh
     f.strides = std::move(strides);
     if (allocBase)
         f.allocation = {true, addr(allocBase), allocSize};
-    return f;
-}
-
-// The fact with its packed C-order values, as an adapter captures them for
-// small objects.
-MemoryFact withValues(MemoryFact f)
-{
-    const auto item = static_cast<std::size_t>(f.itemSize());
-    std::vector<std::byte> packed(static_cast<std::size_t>(f.nbytes()));
-    std::vector<std::int64_t> index(f.shape.size(), 0);
-    for (std::size_t e = 0; e * item < packed.size(); ++e) {
-        std::int64_t offset = 0;
-        for (std::size_t d = 0; d < index.size(); ++d)
-            offset += index[d] * f.strides[d];
-        std::memcpy(packed.data() + e * item, reinterpret_cast<const std::byte *>(f.data) + offset, item);
-        for (std::size_t d = index.size(); d-- > 0;)
-            if (++index[d] < f.shape[d])
-                break;
-            else
-                index[d] = 0;
-    }
-    f.values = ValueBytes(std::move(packed));
-    f.valuesCaptured = true;
     return f;
 }
 
@@ -190,10 +169,10 @@ private Q_SLOTS:
     void provenanceAcrossSteps()
     {
         std::vector<double> a {1, 2, 3, 4, 5, 6}, c {1, 2, 3, 4, 5, 6}, f {1, 4, 2, 5, 3, 6};
-        const auto A = [&] { return withValues(fact("a", a.data(), {2, 3}, {24, 8}, a.data(), 48)); };
-        const auto C = [&] { return withValues(fact("c", c.data(), {6}, {8}, c.data(), 48)); };
-        const auto F = [&] { return withValues(fact("f", f.data(), {6}, {8}, f.data(), 48)); };
-        const auto AT = [&] { return withValues(fact("at", a.data(), {3, 2}, {8, 24}, a.data(), 48)); };
+        const auto A = [&] { return captureValues(fact("a", a.data(), {2, 3}, {24, 8}, a.data(), 48)); };
+        const auto C = [&] { return captureValues(fact("c", c.data(), {6}, {8}, c.data(), 48)); };
+        const auto F = [&] { return captureValues(fact("f", f.data(), {6}, {8}, f.data(), 48)); };
+        const auto AT = [&] { return captureValues(fact("at", a.data(), {3, 2}, {8, 24}, a.data(), 48)); };
         SnapshotBuilder builder;
         builder.build({A()}, assign("a = np.arange(1.0, 7.0).reshape(2, 3)", "a", {"np"}));
         auto s = builder.build({A(), C()}, assign("c = a.flatten()", "c", {"a"}));
@@ -222,7 +201,7 @@ private Q_SLOTS:
         QCOMPARE(relationBetween(*s, "a", "c"), nullptr);
         QCOMPARE(relationBetween(*s, "at", "f")->relation, Relation::Copy);
         // Rebinding a name to an existing object links nothing new.
-        s = builder.build({AT(), C(), withValues(fact("c", c.data(), {6}, {8}, c.data(), 48))},
+        s = builder.build({AT(), C(), captureValues(fact("c", c.data(), {6}, {8}, c.data(), 48))},
                           assign("g = c", "c", {"c"}));
         QCOMPARE(relationBetween(*s, "at", "c"), nullptr);
     }
@@ -269,8 +248,8 @@ private Q_SLOTS:
     void oneDeciderForEveryQuestion()
     {
         std::vector<double> a(4, 1.0), b(4, 1.0);
-        MemoryFact fa = withValues(fact("a", a.data(), {4}, {8}, a.data(), 32));
-        MemoryFact fb = withValues(fact("b", b.data(), {4}, {8}, b.data(), 32));
+        MemoryFact fa = captureValues(fact("a", a.data(), {4}, {8}, a.data(), 32));
+        MemoryFact fb = captureValues(fact("b", b.data(), {4}, {8}, b.data(), 32));
         MemoryFact structured = fact("s", a.data(), {2}, {16}, a.data(), 32);
         structured.unsupported = "dtype [('a', '<f8'), ('b', '<f8')] is not a numeric type MemScope shows";
         structured.opaqueItemSize = 16;
@@ -283,7 +262,7 @@ private Q_SLOTS:
         onDevice.device = Device::cuda(0, true);
         QCOMPARE(relateFacts(fa, onDevice), Relation::Transfer);
         b[2] = 7;
-        QCOMPARE(relateFacts(fa, withValues(fact("b", b.data(), {4}, {8}))), Relation::Unrelated);
+        QCOMPARE(relateFacts(fa, captureValues(fact("b", b.data(), {4}, {8}))), Relation::Unrelated);
         // Same bytes on another device are not an alias.
         MemoryFact same = fa;
         same.device = Device::cuda(0, true);

@@ -6,6 +6,7 @@
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>.
 #ifndef Q_MOC_RUN
 #include "engine/snapshot.h"
+#include "tests/engine/stepfixtures.h"
 #include "ui/canvas/canvaslayout.h"
 #include "ui/canvas/canvaspainter.h"
 #include "ui/canvas/memoryscene.h"
@@ -25,53 +26,21 @@ using namespace memscope::ui;
 
 namespace {
 
-Address addressOf(const void *p)
-{
-    return static_cast<Address>(reinterpret_cast<std::uintptr_t>(p));
-}
-
-/// Real host memory for the facts to point into (the builder reads it).
-template<typename T> struct Buffer
-{
-    std::vector<T> data;
-    explicit Buffer(std::size_t n)
-        : data(n)
-    {
-        for (std::size_t i = 0; i < n; ++i)
-            data[i] = static_cast<T>(i);
-    }
-};
-
-std::uint64_t g_nextId = 0x100;
+template<typename T> using Buffer = test::HostBuffer<T>;
 
 /// A view of `base`: `offset` bytes in, with its shape and byte strides.
 template<typename T>
 MemoryFact view(const Buffer<T> &base, const std::string &name, DType dtype, std::int64_t offset,
                 std::vector<std::int64_t> shape, std::vector<std::int64_t> strides)
 {
-    MemoryFact f;
-    f.objectId = g_nextId++;
-    f.names = {name};
-    f.framework = Framework::NumPy;
-    f.typeName = "numpy.ndarray";
-    f.dtype = dtype;
-    f.shape = std::move(shape);
-    f.strides = std::move(strides);
-    f.data = addressOf(base.data.data()) + static_cast<Address>(offset);
-    f.allocation = {true, addressOf(base.data.data()), base.data.size() * sizeof(T)};
-    return f;
+    return test::hostView(base, {name}, dtype, offset, std::move(shape), std::move(strides));
 }
 
 /// The whole of `base`, its values captured as an adapter captures them.
 template<typename T> MemoryFact whole(const Buffer<T> &base, const std::string &name, DType dtype)
 {
-    MemoryFact f = view(base, name, dtype, 0, {static_cast<std::int64_t>(base.data.size())},
-                        {static_cast<std::int64_t>(sizeof(T))});
-    std::vector<std::byte> bytes(base.data.size() * sizeof(T));
-    std::memcpy(bytes.data(), base.data.data(), bytes.size());
-    f.values = ValueBytes(std::move(bytes));
-    f.valuesCaptured = true;
-    return f;
+    return test::captureValues(view(base, name, dtype, 0, {static_cast<std::int64_t>(base.data.size())},
+                                    {static_cast<std::int64_t>(sizeof(T))}));
 }
 
 std::shared_ptr<const Snapshot> build(SnapshotBuilder &builder, std::vector<MemoryFact> facts,

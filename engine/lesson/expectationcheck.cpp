@@ -58,9 +58,22 @@ int findFact(const Snapshot &s, const std::string &name, const std::vector<std::
     return j;
 }
 
-// "a: float64 (2, 3) on cpu, bytes 0x7f..10 … 0x7f..40 (48 B)"
-std::string factEvidence(const std::string &name, const MemoryFact &f)
+// Where a byte of fact `i` lies: "buf 2 + 0x10", relative to its buffer as
+// the canvas shows it, so the same lesson gives the same words on every run
+// (heap addresses differ from run to run); raw only where no buffer is known.
+std::string placeText(const Snapshot &s, int i, Address a)
 {
+    const int b = static_cast<std::size_t>(i) < s.bufferOf.size() ? s.bufferOf[static_cast<std::size_t>(i)] : -1;
+    if (b < 0 || static_cast<std::size_t>(b) >= s.buffers.size() || a < s.buffers[static_cast<std::size_t>(b)].lo)
+        return hex(a);
+    const BufferInfo &buffer = s.buffers[static_cast<std::size_t>(b)];
+    return "buf " + std::to_string(buffer.number) + " + " + hex(a - buffer.lo);
+}
+
+// "a: float64 (2, 3) on cpu, bytes buf 1 + 0x0 … buf 1 + 0x30 (48 B)"
+std::string factEvidence(const Snapshot &s, int i, const std::string &name)
+{
+    const MemoryFact &f = s.facts[static_cast<std::size_t>(i)];
     std::string out = name + ": ";
     if (!f.isSupported() && f.opaqueItemSize == 0)
         return out + f.typeName + ", no memory facts (" + f.unsupported + ")";
@@ -68,7 +81,7 @@ std::string factEvidence(const std::string &name, const MemoryFact &f)
     out += " " + shapeText(f.shape) + " on " + f.device.toString();
     const auto [lo, hi] = f.extent();
     if (hi > lo)
-        out += ", bytes " + hex(lo) + " … " + hex(hi) + " (" + bytesText(hi - lo) + ")";
+        out += ", bytes " + placeText(s, i, lo) + " … " + placeText(s, i, hi) + " (" + bytesText(hi - lo) + ")";
     else
         out += ", no bytes";
     return out;
@@ -127,11 +140,11 @@ ExpectationResult Checker::relation(const Snapshot &s)
         return missing(e.b);
     const MemoryFact &fa = s.facts[static_cast<std::size_t>(ia)];
     const MemoryFact &fb = s.facts[static_cast<std::size_t>(ib)];
-    std::vector<std::string> evidence {factEvidence(e.a, fa), factEvidence(e.b, fb)};
+    std::vector<std::string> evidence {factEvidence(s, ia, e.a), factEvidence(s, ib, e.b)};
 
     if (ia == ib || fa.objectId == fb.objectId) {
         const auto bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(fa.nbytes(), 0));
-        evidence.push_back(e.a + " and " + e.b + " are one object (id " + hex(fa.objectId) + ")");
+        evidence.push_back(e.a + " and " + e.b + " are one object");
         const bool held = e.kind == Kind::Same || e.kind == Kind::Alias || (e.kind == Kind::Shared && bytes == e.bytes);
         std::string observed = "observed the same object";
         if (e.kind == Kind::Shared || e.kind == Kind::Alias)
@@ -226,7 +239,7 @@ ExpectationResult Checker::property(const Snapshot &s)
     if (i < 0)
         return missing(e.a);
     const MemoryFact &f = s.facts[static_cast<std::size_t>(i)];
-    std::vector<std::string> evidence {factEvidence(e.a, f)};
+    std::vector<std::string> evidence {factEvidence(s, i, e.a)};
     switch (e.kind) {
     case Kind::ReadOnly:
     case Kind::Writable: {
@@ -284,7 +297,7 @@ ExpectationResult Checker::value(const Snapshot &s)
     const MemoryFact &f = s.facts[static_cast<std::size_t>(i)];
     const std::vector<std::int64_t> index = indexUsed ? e.index : std::vector<std::int64_t> {};
     const std::string name = indexUsed ? e.a : e.a + indexText(e.index);
-    std::vector<std::string> evidence {factEvidence(name, f)};
+    std::vector<std::string> evidence {factEvidence(s, i, name)};
     if (!f.isSupported())
         return finish(false, "values not readable", std::move(evidence));
     const auto flat = flatIndex(f.shape, index);
@@ -312,8 +325,8 @@ ExpectationResult Checker::value(const Snapshot &s)
         const auto *y = std::get_if<double>(&wanted);
         equal = x && y && std::isnan(*x) && std::isnan(*y); // `value x == nan` is what a reader means
     }
-    evidence.push_back(where + " at " + hex(f.data) + " is " + actualText + " (" + std::string(numpyName(f.dtype)) +
-                       ")");
+    evidence.push_back(where + " at " + placeText(s, i, f.data) + " is " + actualText + " (" +
+                       std::string(numpyName(f.dtype)) + ")");
     return finish(equal != e.notEqual, where + " is " + actualText, std::move(evidence));
 }
 
@@ -338,7 +351,7 @@ ExpectationResult Checker::changes()
         const std::vector<std::int64_t> index = indexUsed ? e.index : std::vector<std::int64_t> {};
         name = indexUsed ? e.a : e.a + indexText(e.index);
         if (!found)
-            evidence.push_back(factEvidence(name, f));
+            evidence.push_back(factEvidence(s, i, name));
         found = true;
         const auto &list = s.changed[static_cast<std::size_t>(i)];
         const std::int64_t count = s.changedCount[static_cast<std::size_t>(i)];

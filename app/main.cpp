@@ -2,6 +2,7 @@
 // Composition root: command line, the engine runtime, the main window.
 
 #include "app/checkcommand.h"
+#include "app/exportcommand.h"
 #include "app/python/pythonbackend.h"
 #include "app/runcommand.h"
 #include "engine/error.h"
@@ -56,6 +57,10 @@ int printDevices(const memscope::engine::Runtime &runtime)
 
 int main(int argc, char **argv)
 {
+    // `memscope export` draws without a display, and the same way wherever it
+    // runs: the offscreen platform, whatever DISPLAY says.
+    if (argc > 1 && std::strcmp(argv[1], "export") == 0)
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     // `memscope open FILE`: the file is checked before any window system is
     // needed, so a damaged recording is refused with its reason even where
     // no display is available.
@@ -105,7 +110,12 @@ int main(int argc, char **argv)
         "                           malformed lesson (docs/LESSONS.md)\n"
         "  lesson NAME|FILE [--lesson-step N]\n"
         "                           open the window with a lesson in the Lesson panel (a bundled one\n"
-        "                           by id or file name, or a path); --lesson-step runs steps 1..N"));
+        "                           by id or file name, or a path); --lesson-step runs steps 1..N\n"
+        "  export SOURCE... --out DIR [--view canvas|canvas+caption|slide|window] [--formats\n"
+        "         png,svg,html,md,gif] [--steps 3-7] [--theme light|dark] [--scale 2] [--size WxH]\n"
+        "         [--force] | export --all --out DIR\n"
+        "                           write each step of a lesson, script (.py) or recording (.msrec)\n"
+        "                           as pictures, and a handout (HTML, Markdown); docs/EXPORT.md"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption devices(QStringLiteral("devices"), QStringLiteral("List memory devices and exit."));
@@ -147,8 +157,28 @@ int main(int argc, char **argv)
     const QCommandLineOption lessonStep(QStringLiteral("lesson-step"),
                                         QStringLiteral("With lesson: run steps 1..<n> and show step <n> checked."),
                                         QStringLiteral("n"));
-    parser.addOptions({devices, screenshot, noCuda, json, python, script, runScript, theme, step, record, present, size,
-                       all, lessonStep});
+    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("With export: the folder to write into."),
+                                 QStringLiteral("dir"));
+    const QCommandLineOption view(QStringLiteral("view"),
+                                  QStringLiteral("With export: canvas (default), canvas+caption, slide or window."),
+                                  QStringLiteral("view"));
+    const QCommandLineOption formats(
+        QStringLiteral("formats"), QStringLiteral("With export: any of png,svg,html,md,gif (default png,svg,html,md)."),
+        QStringLiteral("list"));
+    const QCommandLineOption steps(QStringLiteral("steps"),
+                                   QStringLiteral("With export: only steps <range> (3-7, 4, 2-)."),
+                                   QStringLiteral("range"));
+    const QCommandLineOption scale(
+        QStringLiteral("scale"), QStringLiteral("With export: pixels per point of PNG and GIF, 1 to 4 (2: high-DPI)."),
+        QStringLiteral("factor"));
+    const QCommandLineOption force(QStringLiteral("force"),
+                                   QStringLiteral("With export: write into a folder that already holds files."));
+    const QCommandLineOption rawAddresses(QStringLiteral("raw-addresses"),
+                                          QStringLiteral("With export: heap addresses instead of offsets (not "
+                                                         "reproducible from run to run)."));
+    parser.addOptions({devices, screenshot, noCuda,  json,    python, script, runScript,
+                       theme,   step,       record,  present, size,   all,    lessonStep,
+                       out,     view,       formats, steps,   scale,  force,  rawAddresses});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run"),
                                  QStringLiteral("[run SCRIPT.py [ARG...]]"));
     parser.process(*app);
@@ -174,6 +204,53 @@ int main(int argc, char **argv)
             run.python = parser.value(python);
             run.record = parser.value(record);
             return memscope::app::runScriptCommand(runtime, run);
+        }
+        if (!args.isEmpty() && args.first() == QLatin1String("export")) {
+            const auto usage = [](const QString &why) {
+                std::fprintf(stderr, "memscope export: %s\n", qPrintable(why));
+                return 2;
+            };
+            memscope::app::ExportCommandOptions exp;
+            exp.sources = args.mid(1);
+            exp.all = parser.isSet(all);
+            exp.python = parser.value(python);
+            memscope::ui::ExportOptions &o = exp.exportOptions;
+            o.outDir = parser.value(out);
+            if (o.outDir.isEmpty())
+                return usage(QStringLiteral("--out DIR is required (the folder the files go to)"));
+            if (parser.isSet(view) && !memscope::ui::parseView(parser.value(view), o.view))
+                return usage(QStringLiteral("--view wants canvas, canvas+caption, slide or window, not '%1'")
+                                 .arg(parser.value(view)));
+            QString why;
+            if (parser.isSet(formats) && !memscope::ui::parseFormats(parser.value(formats), o.formats, &why))
+                return usage(QStringLiteral("--formats: %1").arg(why));
+            if (parser.isSet(steps) && !memscope::ui::parseStepRange(parser.value(steps), o.firstStep, o.lastStep))
+                return usage(
+                    QStringLiteral("--steps wants a range such as 3-7, 4 or 2-, not '%1'").arg(parser.value(steps)));
+            if (parser.isSet(scale)) {
+                bool ok = false;
+                o.scale = parser.value(scale).toDouble(&ok);
+                if (!ok || !(o.scale >= 1 && o.scale <= 4))
+                    return usage(
+                        QStringLiteral("--scale wants a number from 1 to 4, not '%1'").arg(parser.value(scale)));
+            }
+            if (parser.isSet(size)) {
+                const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+                o.slideSize = QSize(wh.value(0).toInt(), wh.value(1).toInt());
+                if (wh.size() != 2 || o.slideSize.width() < 320 || o.slideSize.height() < 240 ||
+                    o.slideSize.width() > 7680 || o.slideSize.height() > 4320)
+                    return usage(QStringLiteral("--size wants <width>x<height> from 320x240 to 7680x4320, not '%1'")
+                                     .arg(parser.value(size)));
+            }
+            if (parser.isSet(theme)) {
+                const QString t = parser.value(theme);
+                if (t != QLatin1String("light") && t != QLatin1String("dark"))
+                    return usage(QStringLiteral("--theme wants light or dark, not '%1'").arg(t));
+                o.dark = t == QLatin1String("dark");
+            }
+            o.force = parser.isSet(force);
+            o.rawAddresses = parser.isSet(rawAddresses);
+            return memscope::app::exportCommand(runtime, exp);
         }
         if (!args.isEmpty() && args.first() == QLatin1String("check")) {
             memscope::app::CheckOptions check;

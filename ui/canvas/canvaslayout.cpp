@@ -155,7 +155,10 @@ void Layouter::captions(qreal &y)
         }
         return;
     }
-    GText step = m_measure.text(tr("Step %1").arg(m_s->step), TextRole::Title, {x, y});
+    if (!m_style.captions)
+        return;
+    GText step = m_measure.text(m_style.title.isEmpty() ? tr("Step %1").arg(m_s->step) : m_style.title,
+                                TextRole::Title, {x, y});
     const QString statement = firstLine(m_style.caption.isEmpty() ? m_s->statement : m_style.caption.toStdString());
     const qreal sx = step.rect.right() + 16 * m_style.scale;
     GText code =

@@ -40,7 +40,11 @@ struct CanvasStyle
     /// text that reads back exactly (trimmed to the cell when it does not fit).
     int precision = 0;
     QString caption; ///< overrides the step's statement when not empty
+    QString title; ///< overrides "Step N" when not empty (an export numbers a lesson's steps its own way)
     bool legend = true;
+    /// The "Step N  statement" line on top; off where the picture puts the
+    /// step's title and code around the canvas itself (slides, captions).
+    bool captions = true;
 
     /// Pixel size of a role's font (never below minPx()).
     qreal textPx(TextRole role) const;

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/exportsource.h"
+
+#include "engine/lesson/lessonrunner.h"
+#include "engine/runtime.h"
+#include "engine/scriptbackend.h"
+
+#include <QFileInfo>
+
+#include <future>
+
+using namespace memscope::engine;
+
+namespace memscope::app {
+
+namespace {
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+void freshNamespace(StepRunner &runner)
+{
+    std::promise<void> reset;
+    runner.reset([&reset] { reset.set_value(); });
+    reset.get_future().get();
+}
+
+/// The traceback's last line: "ZeroDivisionError: division by zero".
+QString lastLine(const std::string &traceback)
+{
+    const QStringList lines = q(traceback).trimmed().split(QLatin1Char('\n'));
+    return lines.isEmpty() ? QString() : lines.last().trimmed();
+}
+
+/// One exported step per statement of the timeline (scripts, recordings).
+void addStatementSteps(ui::ExportDocument &doc)
+{
+    for (std::size_t i = 0; i < doc.timeline.size(); ++i) {
+        const Step &s = *doc.timeline[i];
+        ui::ExportStep out;
+        out.number = int(i) + 1;
+        out.title = QStringLiteral("line %1").arg(s.range.line);
+        out.code = q(s.code);
+        out.line = s.range.line;
+        out.output = q(s.output);
+        if (s.status == Step::Status::Error || s.status == Step::Status::Interrupted)
+            out.raised = lastLine(s.error);
+        out.timelineIndex = s.snapshot ? int(i) : -1;
+        doc.steps.push_back(std::move(out));
+    }
+}
+
+} // namespace
+
+ExportMachine describeExportMachine(ScriptBackend &backend, const Runtime &runtime)
+{
+    std::promise<std::string> text;
+    backend.describeEnvironment([&text](std::string t) { text.set_value(std::move(t)); });
+    ExportMachine machine;
+    machine.environment = lessonEnvironment(text.get_future().get(), runtime.hasRealCuda());
+    for (const Device &d : runtime.devices())
+        machine.devices << QStringLiteral("%1 — %2").arg(q(d.toString()), q(runtime.backend(d)->description()));
+    return machine;
+}
+
+ui::ExportDocument lessonDocument(StepRunner &runner, const Lesson &lesson, const ExportMachine &machine,
+                                  const RunProgress &progress)
+{
+    ui::ExportDocument doc;
+    doc.kind = ui::ExportDocument::Kind::Lesson;
+    doc.id = q(lesson.id);
+    doc.title = q(lesson.title);
+    doc.summary = q(lesson.summary);
+    doc.sourceName = QFileInfo(q(lesson.file)).fileName();
+    doc.versions = q(machine.environment.versions);
+    doc.devices = machine.devices;
+    freshNamespace(runner);
+    const std::string lessonMissing = machine.environment.missing(lesson.requirements);
+    for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
+        const LessonStep &step = lesson.steps[i];
+        ui::ExportStep out;
+        out.number = int(i) + 1;
+        out.title = q(step.title);
+        out.narration = q(step.narration);
+        out.code = q(step.code);
+        out.line = step.codeLine;
+        if (step.prediction) {
+            ui::ExportPrediction p;
+            p.question = q(step.prediction->question);
+            for (const Prediction::Choice &c : step.prediction->choices) {
+                p.choices << q(c.text);
+                p.right.push_back(c.right);
+            }
+            out.prediction = std::move(p);
+        }
+        if (progress)
+            progress(QStringLiteral("%1: step %2/%3").arg(doc.id).arg(i + 1).arg(lesson.steps.size()));
+        const std::string missing = lessonMissing.empty() ? machine.environment.missing(step.requires_) : lessonMissing;
+        if (!missing.empty()) {
+            out.skipped = QStringLiteral("needs %1, not available here").arg(q(missing));
+            doc.steps.push_back(std::move(out));
+            continue;
+        }
+        std::promise<StepObservation> done;
+        runLessonStep(runner, lesson, step, [&done](StepObservation o) { done.set_value(std::move(o)); });
+        StepObservation observed = done.get_future().get();
+        observed.versions = machine.environment.versions;
+        for (const Expectation &e : step.expectations) {
+            const ExpectationResult r = checkExpectation(e, observed);
+            out.verdicts.push_back({q(e.text), e.claim, r.held, q(r.observed), q(r.evidence)});
+        }
+        if (!observed.raised.empty())
+            out.raised = q(observed.raisedMessage.empty() ? observed.raised : observed.raisedMessage);
+        for (const Step &s : observed.steps) {
+            out.output += q(s.output);
+            doc.timeline.push_back(std::make_shared<const Step>(s));
+        }
+        out.timelineIndex = observed.steps.empty() ? -1 : int(doc.timeline.size()) - 1;
+        doc.steps.push_back(std::move(out));
+    }
+    return doc;
+}
+
+ui::ExportDocument scriptDocument(StepRunner &runner, const QString &path, const QByteArray &code,
+                                  const ExportMachine &machine, const RunProgress &progress)
+{
+    ui::ExportDocument doc;
+    doc.kind = ui::ExportDocument::Kind::Script;
+    doc.id = QFileInfo(path).completeBaseName();
+    doc.title = QFileInfo(path).fileName();
+    doc.sourceName = QFileInfo(path).fileName();
+    doc.versions = q(machine.environment.versions);
+    doc.devices = machine.devices;
+    freshNamespace(runner);
+    StepSource source;
+    source.code = code.toStdString();
+    // The file's name only: tracebacks in a handout name no home folder.
+    source.filename = doc.sourceName.toStdString();
+    source.mode = StepSource::Mode::Script;
+    std::promise<RunEnd> finished;
+    runner.runSource(
+        std::move(source),
+        [&](const Step &step) {
+            doc.timeline.push_back(std::make_shared<const Step>(step));
+            if (progress)
+                progress(QStringLiteral("%1: statement %2").arg(doc.id).arg(doc.timeline.size()));
+        },
+        [&](const RunEnd &end) { finished.set_value(end); });
+    const RunEnd end = finished.get_future().get();
+    addStatementSteps(doc);
+    if (doc.steps.empty() && !end.error.empty()) // it did not compile: the export says why
+        doc.summary = lastLine(end.error);
+    return doc;
+}
+
+ui::ExportDocument recordingDocument(const Recording &recording, const QString &path)
+{
+    ui::ExportDocument doc;
+    doc.kind = ui::ExportDocument::Kind::Recording;
+    doc.id = QFileInfo(path).completeBaseName();
+    doc.title = recording.info.title.empty() ? QFileInfo(path).fileName() : q(recording.info.title);
+    doc.sourceName = QFileInfo(path).fileName();
+    QStringList versions;
+    if (!recording.info.pythonVersion.empty())
+        versions << QStringLiteral("Python %1").arg(q(recording.info.pythonVersion));
+    for (const auto &[name, version] : recording.info.frameworks)
+        versions << QStringLiteral("%1 %2").arg(q(name), q(version));
+    doc.versions = versions.join(QStringLiteral(", "));
+    for (const std::string &d : recording.info.devices)
+        doc.devices << q(d);
+    doc.summary = QStringLiteral("Recorded from %1 with MemScope %2.")
+                      .arg(QFileInfo(q(recording.info.source)).fileName(), q(recording.info.memscopeVersion));
+    doc.timeline = recording.steps;
+    addStatementSteps(doc);
+    return doc;
+}
+
+} // namespace memscope::app

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/export/exporter.h"
+
+#include "ui/export/gifencoder.h"
+#include "ui/export/handout.h"
+#include "ui/export/outputfolder.h"
+#include "ui/export/steppicture.h"
+#include "ui/export/windowpicture.h"
+
+#include <QBuffer>
+#include <QImage>
+#include <QPainter>
+#include <QSvgGenerator>
+
+#include <cmath>
+#include <optional>
+
+namespace memscope::ui {
+
+namespace {
+
+/// Screen pixels per inch for SVG: a 13 px font is written as 13 px, and
+/// point-sized fonts (the window view) come out the size they have on screen.
+constexpr int kSvgDpi = 96;
+
+/// One step's pages, whatever the view.
+struct Pages
+{
+    std::optional<StepPicture> picture;
+    WindowPicture *window = nullptr;
+    QString refusal;
+
+    int count() const { return window ? (refusal.isEmpty() ? 1 : 0) : picture->pageCount(); }
+    QSizeF size(int page) const { return window ? QSizeF(window->size()) : picture->pageSize(page); }
+    void paint(QPainter &p, int page) const
+    {
+        if (window)
+            window->paint(p);
+        else
+            picture->paint(p, page);
+    }
+};
+
+QImage renderPng(const Pages &pages, int page, qreal scale, const QColor &background)
+{
+    const QSizeF size = pages.size(page);
+    QImage image((size * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(scale);
+    image.fill(background);
+    QPainter p(&image);
+    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    pages.paint(p, page);
+    p.end();
+    return image;
+}
+
+QByteArray pngBytes(const QImage &image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
+}
+
+QByteArray svgBytes(const Pages &pages, int page, const QString &title)
+{
+    const QSizeF size = pages.size(page);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QSvgGenerator svg;
+    svg.setOutputDevice(&buffer);
+    svg.setResolution(kSvgDpi);
+    svg.setSize(size.toSize());
+    svg.setViewBox(QRectF(QPointF(0, 0), size));
+    svg.setTitle(title);
+    svg.setDescription(QStringLiteral("MemScope"));
+    QPainter p(&svg);
+    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    pages.paint(p, page);
+    p.end();
+    return bytes;
+}
+
+QString pageName(const ExportStep &step, int page, const char *suffix)
+{
+    QString name = QStringLiteral("step-%1").arg(step.number, 2, 10, QLatin1Char('0'));
+    if (page > 0)
+        name += QStringLiteral("-%1").arg(page + 1);
+    return name + QLatin1Char('.') + QLatin1String(suffix);
+}
+
+/// The folder prefix of each document: none for one, its sanitised id (made
+/// unique) for several.
+QStringList prefixes(const std::vector<ExportDocument> &documents)
+{
+    QStringList out;
+    if (documents.size() == 1)
+        return {QString()};
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+        const QString base = sanitizedFileName(documents[i].id, QStringLiteral("source-%1").arg(i + 1));
+        QString name = base;
+        for (int n = 2; out.contains(name + QLatin1Char('/')); ++n)
+            name = base + QStringLiteral("-%1").arg(n);
+        out << name + QLatin1Char('/');
+    }
+    return out;
+}
+
+class Export
+{
+public:
+    Export(const ExportOptions &options, const ExportProgress &progress, engine::Runtime *runtime)
+        : m_options(options)
+        , m_progress(progress)
+        , m_runtime(runtime)
+    {
+        m_settings.view = options.view;
+        m_settings.colors = options.dark ? Theme::darkColors() : Theme::lightColors();
+        m_settings.slideSize = options.slideSize;
+        m_settings.deviceScale = options.scale;
+        m_settings.rawAddresses = options.rawAddresses;
+        m_settings.precision = options.precision;
+    }
+
+    bool run(const std::vector<ExportDocument> &documents, ExportResult &result)
+    {
+        std::vector<ExportDocument> chosen;
+        for (const ExportDocument &d : documents) {
+            ExportDocument c = d;
+            c.steps.clear();
+            for (const ExportStep &s : d.steps)
+                if (s.number >= m_options.firstStep && s.number <= m_options.lastStep)
+                    c.steps.push_back(s);
+            if (c.steps.empty())
+                return fail(QStringLiteral("%1 has no step in %2-%3 (it has %4 steps)")
+                                .arg(d.sourceName)
+                                .arg(m_options.firstStep)
+                                .arg(m_options.lastStep >= (1 << 30) ? QString() : QString::number(m_options.lastStep))
+                                .arg(d.steps.size()));
+            m_total += int(c.steps.size()) + (m_options.formats.html ? 1 : 0) + (m_options.formats.md ? 1 : 0);
+            chosen.push_back(std::move(c));
+        }
+        if (m_options.view == ExportView::Window && !m_runtime)
+            return fail(QStringLiteral("the window view needs the application's runtime"));
+        if (!m_out.open(m_options.outDir, m_options.force, &m_error))
+            return false;
+        const QStringList prefix = prefixes(chosen);
+        for (std::size_t i = 0; i < chosen.size(); ++i)
+            if (!exportDocument(chosen[i], prefix.at(qsizetype(i))))
+                return false;
+        if (!m_out.commit(&m_error))
+            return false;
+        result.files = m_out.staged();
+        return true;
+    }
+
+    QString error() const { return m_error; }
+
+private:
+    bool fail(const QString &message)
+    {
+        m_error = message;
+        return false;
+    }
+
+    bool tick(const QString &what)
+    {
+        ++m_done;
+        if (m_progress && !m_progress(m_done, m_total, what))
+            return fail(QStringLiteral("cancelled; nothing was written"));
+        return true;
+    }
+
+    bool write(const QString &name, const QByteArray &bytes) { return m_out.write(name, bytes, &m_error); }
+
+    bool exportDocument(const ExportDocument &doc, const QString &prefix)
+    {
+        const ExportFormats &f = m_options.formats;
+        std::unique_ptr<WindowPicture> window;
+        if (m_options.view == ExportView::Window)
+            window = std::make_unique<WindowPicture>(doc, m_options.slideSize, m_options.dark, *m_runtime);
+        std::unique_ptr<GifEncoder> gif;
+        if (f.gif) {
+            const QSize frame = gifFrameSize(doc, window.get());
+            if (frame.isEmpty())
+                return fail(QStringLiteral("%1: no step has a picture to animate").arg(doc.sourceName));
+            gif = std::make_unique<GifEncoder>(frame, m_settings.colors.canvasBackground, m_options.gifDelayMs);
+        }
+        HandoutImages images;
+        for (const ExportStep &step : doc.steps) {
+            Pages pages = pagesOf(doc, step, window.get());
+            QStringList refs;
+            for (int page = 0; page < pages.count(); ++page) {
+                const QString title = QStringLiteral("%1 — step %2").arg(doc.title).arg(step.number);
+                const bool needPng = f.png || f.html || f.md || (gif && page == 0);
+                if (needPng) {
+                    const QImage image = renderPng(pages, page, m_options.scale, m_settings.colors.canvasBackground);
+                    const QByteArray png = pngBytes(image);
+                    const QString name = pageName(step, page, "png");
+                    if (f.png && !write(prefix + name, png))
+                        return false;
+                    // Handouts link the pictures beside them, or carry them when none are written.
+                    refs << (f.png ? name
+                                   : QStringLiteral("data:image/png;base64,") + QString::fromLatin1(png.toBase64()));
+                    if (gif && page == 0 && !gif->addFrame(image))
+                        return fail(QStringLiteral("%1: the animation: %2").arg(doc.sourceName, gif->error()));
+                }
+                if (f.svg && !write(prefix + pageName(step, page, "svg"), svgBytes(pages, page, title)))
+                    return false;
+            }
+            images.push_back(refs);
+            if (!tick(QStringLiteral("%1: step %2").arg(doc.title).arg(step.number)))
+                return false;
+        }
+        if (gif) {
+            const QByteArray bytes = gif->finish();
+            if (bytes.isEmpty())
+                return fail(QStringLiteral("%1: the animation: %2").arg(doc.sourceName, gif->error()));
+            if (!write(prefix + QStringLiteral("steps.gif"), bytes))
+                return false;
+        }
+        if (f.html) {
+            if (!write(prefix + QStringLiteral("handout.html"),
+                       htmlHandout(doc, images, HandoutOptions {m_options.dark})) ||
+                !tick(QStringLiteral("%1: handout.html").arg(doc.title)))
+                return false;
+        }
+        if (f.md) {
+            if (!write(prefix + QStringLiteral("handout.md"), markdownHandout(doc, images)) ||
+                !tick(QStringLiteral("%1: handout.md").arg(doc.title)))
+                return false;
+        }
+        return true;
+    }
+
+    Pages pagesOf(const ExportDocument &doc, const ExportStep &step, WindowPicture *window) const
+    {
+        Pages pages;
+        if (window) {
+            pages.window = window;
+            if (!window->show(step))
+                pages.refusal = step.skipped.isEmpty() ? QStringLiteral("nothing ran") : step.skipped;
+            return pages;
+        }
+        pages.picture.emplace(doc, step, m_settings);
+        return pages;
+    }
+
+    /// Every frame of an animation has one size: the largest first page.
+    QSize gifFrameSize(const ExportDocument &doc, WindowPicture *window) const
+    {
+        QSizeF largest;
+        for (const ExportStep &step : doc.steps) {
+            const Pages pages = pagesOf(doc, step, window);
+            if (pages.count() > 0)
+                largest = largest.expandedTo(pages.size(0));
+        }
+        return (largest * m_options.scale).toSize();
+    }
+
+    const ExportOptions &m_options;
+    const ExportProgress &m_progress;
+    engine::Runtime *m_runtime;
+    PictureSettings m_settings;
+    OutputFolder m_out;
+    QString m_error;
+    int m_done = 0;
+    int m_total = 0;
+};
+
+} // namespace
+
+ExportResult exportDocuments(const std::vector<ExportDocument> &documents, const ExportOptions &options,
+                             const ExportProgress &progress, engine::Runtime *runtime)
+{
+    ExportResult result;
+    if (documents.empty()) {
+        result.error = QStringLiteral("nothing to export");
+        return result;
+    }
+    if (!(options.scale >= 1 && options.scale <= 4)) {
+        result.error = QStringLiteral("--scale wants 1 to 4, not %1").arg(options.scale);
+        return result;
+    }
+    if (options.slideSize.width() < 320 || options.slideSize.height() < 240 || options.slideSize.width() > 7680 ||
+        options.slideSize.height() > 4320) {
+        result.error = QStringLiteral("a slide from 320x240 to 7680x4320, not %1x%2")
+                           .arg(options.slideSize.width())
+                           .arg(options.slideSize.height());
+        return result;
+    }
+    Export run(options, progress, runtime);
+    result.ok = run.run(documents, result);
+    if (!result.ok)
+        result.error = run.error();
+    return result;
+}
+
+bool parseStepRange(const QString &text, int &first, int &last)
+{
+    const QStringList parts = text.trimmed().split(QLatin1Char('-'));
+    bool ok1 = false, ok2 = true;
+    if (parts.size() == 1) {
+        first = last = parts.at(0).toInt(&ok1);
+    } else if (parts.size() == 2) {
+        first = parts.at(0).toInt(&ok1);
+        last = parts.at(1).isEmpty() ? (1 << 30) : parts.at(1).toInt(&ok2);
+    }
+    return ok1 && ok2 && first >= 1 && last >= first;
+}
+
+bool parseFormats(const QString &text, ExportFormats &formats, QString *error)
+{
+    formats = ExportFormats {false, false, false, false, false};
+    const QStringList names = text.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &raw : names) {
+        const QString n = raw.trimmed().toLower();
+        if (n == QLatin1String("png"))
+            formats.png = true;
+        else if (n == QLatin1String("svg"))
+            formats.svg = true;
+        else if (n == QLatin1String("html"))
+            formats.html = true;
+        else if (n == QLatin1String("md") || n == QLatin1String("markdown"))
+            formats.md = true;
+        else if (n == QLatin1String("gif"))
+            formats.gif = true;
+        else {
+            if (error)
+                *error = QStringLiteral("unknown format '%1' (png, svg, html, md, gif)").arg(raw.trimmed());
+            return false;
+        }
+    }
+    if (names.isEmpty() && error)
+        *error = QStringLiteral("no format named (png, svg, html, md, gif)");
+    return !names.isEmpty();
+}
+
+bool parseView(const QString &text, ExportView &view)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("canvas"))
+        view = ExportView::Canvas;
+    else if (t == QLatin1String("canvas+caption"))
+        view = ExportView::CanvasCaption;
+    else if (t == QLatin1String("slide"))
+        view = ExportView::Slide;
+    else if (t == QLatin1String("window"))
+        view = ExportView::Window;
+    else
+        return false;
+    return true;
+}
+
+} // namespace memscope::ui

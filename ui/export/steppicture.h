@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ui/canvas/canvasgeometry.h"
+#include "ui/export/exporter.h"
+#include "ui/export/textblocks.h"
+#include "ui/theme.h"
+
+#include <QSizeF>
+
+#include <vector>
+
+class QPainter;
+
+namespace memscope::ui {
+
+/// How a step is drawn (ExportOptions without the file business).
+struct PictureSettings
+{
+    ExportView view = ExportView::Canvas;
+    ThemeColors colors;
+    QSize slideSize {1920, 1080};
+    qreal deviceScale = 1.0; ///< device pixels per pixel, for the size limit
+    bool rawAddresses = false;
+    int precision = 0;
+};
+
+/// One step's picture (canvas, canvas with caption, or slide), laid out once
+/// and painted a page at a time. A canvas too tall for one picture of at most
+/// kMaxPicturePixels is cut into pages between buffers, never through one;
+/// slides that cannot hold the whole canvas continue on further slides.
+class StepPicture
+{
+public:
+    StepPicture(const ExportDocument &document, const ExportStep &step, const PictureSettings &settings);
+
+    /// Why there is no picture ("skipped: needs cuda"; a buffer wider than the
+    /// limit); empty when there is one.
+    QString refusal() const { return m_refusal; }
+    int pageCount() const { return int(m_pages.size()); }
+    QSizeF pageSize(int page) const;
+    void paint(QPainter &painter, int page) const;
+
+private:
+    struct Page
+    {
+        qreal top = 0; ///< of the canvas part shown
+        qreal bottom = 0;
+    };
+    void layoutCanvasView(const ExportStep &step, const engine::Snapshot &snapshot);
+    void layoutCaptionView(const ExportStep &step, const engine::Snapshot &snapshot);
+    void layoutSlide(const ExportDocument &document, const ExportStep &step, const engine::Snapshot *snapshot);
+    /// Cuts [0, geometry height) into pages of at most `height` between buffers.
+    void pageCanvas(qreal height);
+    void paintCanvasPart(QPainter &painter, const Page &page, QPointF at) const;
+
+    PictureSettings m_settings;
+    CanvasGeometry m_canvas;
+    bool m_hasCanvas = false;
+    std::vector<Page> m_pages;
+    QString m_refusal;
+    // Texts around the canvas: above it (title, code) and below (narration, verdicts).
+    TextBlock m_title, m_code, m_narration, m_verdicts, m_continued;
+    qreal m_width = 0; ///< of every page (captions, slides)
+    qreal m_margin = 0;
+    qreal m_gap = 0;
+    qreal m_canvasHeight = 0; ///< slides: the room the canvas has on each slide
+    qreal m_column = 0; ///< slides: the width of the code, and of the narration beside it
+    qreal m_band = 0; ///< slides: the height of the code and narration band
+};
+
+} // namespace memscope::ui

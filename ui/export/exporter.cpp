@@ -4,13 +4,11 @@
 #include "ui/export/gifencoder.h"
 #include "ui/export/handout.h"
 #include "ui/export/outputfolder.h"
+#include "ui/export/pagedpicture.h"
 #include "ui/export/steppicture.h"
 #include "ui/export/windowpicture.h"
 
-#include <QBuffer>
 #include <QImage>
-#include <QPainter>
-#include <QSvgGenerator>
 
 #include <cmath>
 #include <optional>
@@ -18,70 +16,6 @@
 namespace memscope::ui {
 
 namespace {
-
-/// Screen pixels per inch for SVG: a 13 px font is written as 13 px, and
-/// point-sized fonts (the window view) come out the size they have on screen.
-constexpr int kSvgDpi = 96;
-
-/// One step's pages, whatever the view.
-struct Pages
-{
-    std::optional<StepPicture> picture;
-    WindowPicture *window = nullptr;
-    QString refusal;
-
-    int count() const { return window ? (refusal.isEmpty() ? 1 : 0) : picture->pageCount(); }
-    QSizeF size(int page) const { return window ? QSizeF(window->size()) : picture->pageSize(page); }
-    void paint(QPainter &p, int page) const
-    {
-        if (window)
-            window->paint(p);
-        else
-            picture->paint(p, page);
-    }
-};
-
-QImage renderPng(const Pages &pages, int page, qreal scale, const QColor &background)
-{
-    const QSizeF size = pages.size(page);
-    QImage image((size * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(background);
-    QPainter p(&image);
-    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-    pages.paint(p, page);
-    p.end();
-    return image;
-}
-
-QByteArray pngBytes(const QImage &image)
-{
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "PNG");
-    return bytes;
-}
-
-QByteArray svgBytes(const Pages &pages, int page, const QString &title)
-{
-    const QSizeF size = pages.size(page);
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QSvgGenerator svg;
-    svg.setOutputDevice(&buffer);
-    svg.setResolution(kSvgDpi);
-    svg.setSize(size.toSize());
-    svg.setViewBox(QRectF(QPointF(0, 0), size));
-    svg.setTitle(title);
-    svg.setDescription(QStringLiteral("MemScope"));
-    QPainter p(&svg);
-    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-    pages.paint(p, page);
-    p.end();
-    return bytes;
-}
 
 QString pageName(const ExportStep &step, int page, const char *suffix)
 {
@@ -190,13 +124,14 @@ private:
         }
         HandoutImages images;
         for (const ExportStep &step : doc.steps) {
-            Pages pages = pagesOf(doc, step, window.get());
+            std::unique_ptr<StepPicture> own;
+            const PagedPicture &pages = pictureOf(doc, step, window.get(), own);
             QStringList refs;
-            for (int page = 0; page < pages.count(); ++page) {
+            for (int page = 0; page < pages.pageCount(); ++page) {
                 const QString title = QStringLiteral("%1 — step %2").arg(doc.title).arg(step.number);
                 const bool needPng = f.png || f.html || f.md || (gif && page == 0);
                 if (needPng) {
-                    const QImage image = renderPng(pages, page, m_options.scale, m_settings.colors.canvasBackground);
+                    const QImage image = pageImage(pages, page, m_options.scale, m_settings.colors.canvasBackground);
                     const QByteArray png = pngBytes(image);
                     const QString name = pageName(step, page, "png");
                     if (f.png && !write(prefix + name, png))
@@ -207,7 +142,7 @@ private:
                     if (gif && page == 0 && !gif->addFrame(image))
                         return fail(QStringLiteral("%1: the animation: %2").arg(doc.sourceName, gif->error()));
                 }
-                if (f.svg && !write(prefix + pageName(step, page, "svg"), svgBytes(pages, page, title)))
+                if (f.svg && !write(prefix + pageName(step, page, "svg"), pageSvg(pages, page, title)))
                     return false;
             }
             images.push_back(refs);
@@ -235,17 +170,16 @@ private:
         return true;
     }
 
-    Pages pagesOf(const ExportDocument &doc, const ExportStep &step, WindowPicture *window) const
+    /// The step's picture: the window moved to it, or a picture of its own in `own`.
+    const PagedPicture &pictureOf(const ExportDocument &doc, const ExportStep &step, WindowPicture *window,
+                                  std::unique_ptr<StepPicture> &own) const
     {
-        Pages pages;
         if (window) {
-            pages.window = window;
-            if (!window->show(step))
-                pages.refusal = step.skipped.isEmpty() ? QStringLiteral("nothing ran") : step.skipped;
-            return pages;
+            window->show(step);
+            return *window;
         }
-        pages.picture.emplace(doc, step, m_settings);
-        return pages;
+        own = std::make_unique<StepPicture>(doc, step, m_settings);
+        return *own;
     }
 
     /// Every frame of an animation has one size: the largest first page.
@@ -253,9 +187,10 @@ private:
     {
         QSizeF largest;
         for (const ExportStep &step : doc.steps) {
-            const Pages pages = pagesOf(doc, step, window);
-            if (pages.count() > 0)
-                largest = largest.expandedTo(pages.size(0));
+            std::unique_ptr<StepPicture> own;
+            const PagedPicture &pages = pictureOf(doc, step, window, own);
+            if (pages.pageCount() > 0)
+                largest = largest.expandedTo(pages.pageSize(0));
         }
         return (largest * m_options.scale).toSize();
     }

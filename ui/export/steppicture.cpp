@@ -106,7 +106,7 @@ void StepPicture::layoutCanvasView(const ExportStep &step, const engine::Snapsho
     m_hasCanvas = true;
     m_width = std::ceil(m_canvas.bounds.width());
     const qreal devicePixelsPerRow = m_width * m_settings.deviceScale * m_settings.deviceScale;
-    pageCanvas(std::floor(qreal(kMaxPicturePixels) / devicePixelsPerRow));
+    pageCanvas(std::floor(qreal(m_settings.maxPixels) / devicePixelsPerRow));
 }
 
 void StepPicture::layoutCaptionView(const ExportStep &step, const engine::Snapshot &snapshot)
@@ -129,7 +129,7 @@ void StepPicture::layoutCaptionView(const ExportStep &step, const engine::Snapsh
     const qreal around = 2 * m_margin + m_title.size().height() + m_code.size().height() + m_narration.size().height() +
         m_verdicts.size().height() + 4 * m_gap;
     const qreal rows =
-        std::floor(qreal(kMaxPicturePixels) / (m_width * m_settings.deviceScale * m_settings.deviceScale));
+        std::floor(qreal(m_settings.maxPixels) / (m_width * m_settings.deviceScale * m_settings.deviceScale));
     pageCanvas(std::max<qreal>(rows - around, 400));
 }
 

@@ -3,6 +3,7 @@
 
 #include "ui/canvas/canvasgeometry.h"
 #include "ui/export/exporter.h"
+#include "ui/export/pagedpicture.h"
 #include "ui/export/textblocks.h"
 #include "ui/theme.h"
 
@@ -23,13 +24,14 @@ struct PictureSettings
     qreal deviceScale = 1.0; ///< device pixels per pixel, for the size limit
     bool rawAddresses = false;
     int precision = 0;
+    qint64 maxPixels = kMaxPicturePixels; ///< device pixels in one page at most
 };
 
 /// One step's picture (canvas, canvas with caption, or slide), laid out once
 /// and painted a page at a time. A canvas too tall for one picture of at most
 /// kMaxPicturePixels is cut into pages between buffers, never through one;
 /// slides that cannot hold the whole canvas continue on further slides.
-class StepPicture
+class StepPicture : public PagedPicture
 {
 public:
     StepPicture(const ExportDocument &document, const ExportStep &step, const PictureSettings &settings);
@@ -37,9 +39,17 @@ public:
     /// Why there is no picture ("skipped: needs cuda"; a buffer wider than the
     /// limit); empty when there is one.
     QString refusal() const { return m_refusal; }
-    int pageCount() const { return int(m_pages.size()); }
-    QSizeF pageSize(int page) const;
-    void paint(QPainter &painter, int page) const;
+    int pageCount() const override { return int(m_pages.size()); }
+    QSizeF pageSize(int page) const override;
+    void paint(QPainter &painter, int page) const override;
+    /// The canvas as laid out (empty when the step has no memory to show).
+    const CanvasGeometry &canvas() const { return m_canvas; }
+    /// The part of the canvas on a page: [top, bottom) in canvas pixels.
+    std::pair<qreal, qreal> canvasPart(int page) const
+    {
+        const Page &p = m_pages.at(std::size_t(page));
+        return {p.top, p.bottom};
+    }
 
 private:
     struct Page

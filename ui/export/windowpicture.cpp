@@ -34,7 +34,8 @@ WindowPicture::~WindowPicture() = default;
 
 bool WindowPicture::show(const ExportStep &step)
 {
-    if (step.timelineIndex < 0)
+    m_shown = step.timelineIndex >= 0;
+    if (!m_shown)
         return false;
     m_window->session()->setCursor(step.timelineIndex);
     QCoreApplication::processEvents(); // queued replots and relayouts
@@ -43,12 +44,12 @@ bool WindowPicture::show(const ExportStep &step)
     return true;
 }
 
-QSize WindowPicture::size() const
+QSizeF WindowPicture::pageSize(int) const
 {
-    return m_window->size();
+    return QSizeF(m_window->size());
 }
 
-void WindowPicture::paint(QPainter &painter) const
+void WindowPicture::paint(QPainter &painter, int) const
 {
     m_window->render(&painter);
 }

@@ -27,31 +27,6 @@ void freshNamespace(StepRunner &runner)
     reset.get_future().get();
 }
 
-/// The traceback's last line: "ZeroDivisionError: division by zero".
-QString lastLine(const std::string &traceback)
-{
-    const QStringList lines = q(traceback).trimmed().split(QLatin1Char('\n'));
-    return lines.isEmpty() ? QString() : lines.last().trimmed();
-}
-
-/// One exported step per statement of the timeline (scripts, recordings).
-void addStatementSteps(ui::ExportDocument &doc)
-{
-    for (std::size_t i = 0; i < doc.timeline.size(); ++i) {
-        const Step &s = *doc.timeline[i];
-        ui::ExportStep out;
-        out.number = int(i) + 1;
-        out.title = QStringLiteral("line %1").arg(s.range.line);
-        out.code = q(s.code);
-        out.line = s.range.line;
-        out.output = q(s.output);
-        if (s.status == Step::Status::Error || s.status == Step::Status::Interrupted)
-            out.raised = lastLine(s.error);
-        out.timelineIndex = s.snapshot ? int(i) : -1;
-        doc.steps.push_back(std::move(out));
-    }
-}
-
 } // namespace
 
 ExportMachine describeExportMachine(ScriptBackend &backend, const Runtime &runtime)
@@ -60,8 +35,7 @@ ExportMachine describeExportMachine(ScriptBackend &backend, const Runtime &runti
     backend.describeEnvironment([&text](std::string t) { text.set_value(std::move(t)); });
     ExportMachine machine;
     machine.environment = lessonEnvironment(text.get_future().get(), runtime.hasRealCuda());
-    for (const Device &d : runtime.devices())
-        machine.devices << QStringLiteral("%1 — %2").arg(q(d.toString()), q(runtime.backend(d)->description()));
+    machine.devices = ui::deviceLines(runtime);
     return machine;
 }
 
@@ -80,21 +54,7 @@ ui::ExportDocument lessonDocument(StepRunner &runner, const Lesson &lesson, cons
     const std::string lessonMissing = machine.environment.missing(lesson.requirements);
     for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
         const LessonStep &step = lesson.steps[i];
-        ui::ExportStep out;
-        out.number = int(i) + 1;
-        out.title = q(step.title);
-        out.narration = q(step.narration);
-        out.code = q(step.code);
-        out.line = step.codeLine;
-        if (step.prediction) {
-            ui::ExportPrediction p;
-            p.question = q(step.prediction->question);
-            for (const Prediction::Choice &c : step.prediction->choices) {
-                p.choices << q(c.text);
-                p.right.push_back(c.right);
-            }
-            out.prediction = std::move(p);
-        }
+        ui::ExportStep out = ui::lessonExportStep(step, int(i) + 1);
         if (progress)
             progress(QStringLiteral("%1: step %2/%3").arg(doc.id).arg(i + 1).arg(lesson.steps.size()));
         const std::string missing = lessonMissing.empty() ? machine.environment.missing(step.requires_) : lessonMissing;
@@ -107,10 +67,8 @@ ui::ExportDocument lessonDocument(StepRunner &runner, const Lesson &lesson, cons
         runLessonStep(runner, lesson, step, [&done](StepObservation o) { done.set_value(std::move(o)); });
         StepObservation observed = done.get_future().get();
         observed.versions = machine.environment.versions;
-        for (const Expectation &e : step.expectations) {
-            const ExpectationResult r = checkExpectation(e, observed);
-            out.verdicts.push_back({q(e.text), e.claim, r.held, q(r.observed), q(r.evidence)});
-        }
+        for (const Expectation &e : step.expectations)
+            out.verdicts.push_back(ui::exportVerdict(e, checkExpectation(e, observed)));
         if (!observed.raised.empty())
             out.raised = q(observed.raisedMessage.empty() ? observed.raised : observed.raisedMessage);
         for (const Step &s : observed.steps) {
@@ -149,9 +107,9 @@ ui::ExportDocument scriptDocument(StepRunner &runner, const QString &path, const
         },
         [&](const RunEnd &end) { finished.set_value(end); });
     const RunEnd end = finished.get_future().get();
-    addStatementSteps(doc);
+    ui::addStatementSteps(doc);
     if (doc.steps.empty() && !end.error.empty()) // it did not compile: the export says why
-        doc.summary = lastLine(end.error);
+        doc.summary = q(end.error).trimmed().section(QLatin1Char('\n'), -1);
     return doc;
 }
 
@@ -162,18 +120,13 @@ ui::ExportDocument recordingDocument(const Recording &recording, const QString &
     doc.id = QFileInfo(path).completeBaseName();
     doc.title = recording.info.title.empty() ? QFileInfo(path).fileName() : q(recording.info.title);
     doc.sourceName = QFileInfo(path).fileName();
-    QStringList versions;
-    if (!recording.info.pythonVersion.empty())
-        versions << QStringLiteral("Python %1").arg(q(recording.info.pythonVersion));
-    for (const auto &[name, version] : recording.info.frameworks)
-        versions << QStringLiteral("%1 %2").arg(q(name), q(version));
-    doc.versions = versions.join(QStringLiteral(", "));
+    doc.versions = ui::recordingVersions(recording.info);
     for (const std::string &d : recording.info.devices)
         doc.devices << q(d);
     doc.summary = QStringLiteral("Recorded from %1 with MemScope %2.")
                       .arg(QFileInfo(q(recording.info.source)).fileName(), q(recording.info.memscopeVersion));
     doc.timeline = recording.steps;
-    addStatementSteps(doc);
+    ui::addStatementSteps(doc);
     return doc;
 }
 

@@ -9,6 +9,7 @@
 #include "ui/elementeditor.h"
 #include "ui/lesson/lessonpanel.h"
 #include "ui/models/objectsmodel.h"
+#include "ui/plainmessage.h"
 #include "ui/plots/trafficplot.h"
 #include "ui/recordingio.h"
 #include "ui/session.h"
@@ -46,18 +47,12 @@
 
 namespace memscope::ui {
 
-namespace {
-
-// Messages carry paths and Python's words: shown as typed, never as markup
-// (QMessageBox guesses rich text from a '<').
 void warnPlain(QWidget *parent, const QString &title, const QString &text)
 {
     QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
     box.setTextFormat(Qt::PlainText);
     box.exec();
 }
-
-} // namespace
 
 MainWindow::MainWindow(engine::Runtime &runtime, engine::ScriptBackend *backend, QWidget *parent)
     : QMainWindow(parent)
@@ -256,6 +251,7 @@ void MainWindow::createMenus()
                     [this] { exportCanvasInteractively(QStringLiteral("png")); });
     file->addAction(tr("Export canvas as &SVG…"), QKeySequence(tr("Ctrl+Shift+E")), this,
                     [this] { exportCanvasInteractively(QStringLiteral("svg")); });
+    file->addAction(tr("Export s&teps…"), QKeySequence(tr("Ctrl+Alt+E")), this, &MainWindow::exportStepsInteractively);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -505,55 +501,6 @@ void MainWindow::showRecording(const engine::Recording &recording, const QString
     m_session->loadRecording(recording);
     m_console->showRecording(tr("recording %1 · %2 · read-only").arg(path, about), recording.steps);
     statusBar()->showMessage(tr("Recording: %1").arg(about));
-}
-
-bool MainWindow::exportCanvas(const QString &path, QString *error)
-{
-    const QRectF source = m_scene->sceneRect();
-    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(source.size().toSize());
-        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
-        svg.setTitle(tr("MemScope canvas"));
-        QPainter p;
-        if (!p.begin(&svg)) {
-            if (error)
-                *error = tr("cannot write %1").arg(path);
-            return false;
-        }
-        m_scene->render(&p, QRectF(QPointF(0, 0), source.size()), source);
-        p.end();
-        return true;
-    }
-    const qreal dpr = 2.0; // crisp on slides and handouts
-    QImage image((source.size() * dpr).toSize(), QImage::Format_ARGB32);
-    image.setDevicePixelRatio(dpr);
-    image.fill(m_theme->colors().canvasBackground);
-    QPainter p(&image);
-    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-    m_scene->render(&p, QRectF(QPointF(0, 0), source.size()), source);
-    p.end();
-    if (!image.save(path)) {
-        if (error)
-            *error = tr("cannot write %1").arg(path);
-        return false;
-    }
-    return true;
-}
-
-void MainWindow::exportCanvasInteractively(const QString &suffix)
-{
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export canvas"), QStringLiteral("memscope.") + suffix,
-                                     suffix == QLatin1String("svg") ? tr("SVG (*.svg)") : tr("PNG (*.png)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportCanvas(path, &error))
-        warnPlain(this, tr("Export failed"), error);
-    else
-        statusBar()->showMessage(tr("Canvas written to %1").arg(path), 5000);
 }
 
 void MainWindow::showAbout()

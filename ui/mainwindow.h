@@ -25,6 +25,8 @@ class ScriptBackend;
 namespace memscope::ui {
 
 class ConsoleWidget;
+struct ExportDocument;
+struct ExportOptions;
 class DevicesModel;
 class ElementEditor;
 class LessonPanel;
@@ -84,7 +86,15 @@ public:
     /// interpreter: `memscope open FILE`. Scrubbable, read-only, nothing runs.
     void showRecording(const engine::Recording &recording, const QString &path);
     /// Writes the canvas as PNG or SVG (by suffix); false with a reason on failure.
+    /// The file is written whole or not at all; a link is refused, never followed.
     bool exportCanvas(const QString &path, QString *error = nullptr);
+    /// What File ▸ Export steps… exports: the open lesson's steps that ran, else the timeline.
+    ExportDocument exportDocument() const;
+    /// Runs the exporter (the one `memscope export` uses) with a progress
+    /// dialog that can cancel it; false with a reason when nothing was written.
+    bool exportSteps(const ExportOptions &options, QString *error = nullptr);
+    /// File ▸ Export steps…: the options dialog, then exportSteps().
+    void exportStepsInteractively();
 
     /// View ▸ Presentation (F11): the secondary docks hidden, full screen, the
     /// presentation text scale (QSettings `presentation/textScale`), timeline

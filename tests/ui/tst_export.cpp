@@ -6,10 +6,13 @@
 
 // moc (Qt 6.4) cannot parse GCC 12's <concepts>.
 #ifndef Q_MOC_RUN
+#include "engine/runtime.h"
 #include "tests/engine/stepfixtures.h"
+#include "ui/export/exportdialog.h"
 #include "ui/export/exporter.h"
 #include "ui/export/outputfolder.h"
 #include "ui/export/steppicture.h"
+#include "ui/mainwindow.h"
 #endif
 #include "ui/theme.h"
 
@@ -66,6 +69,8 @@ class TestExport : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // the dialog's settings stay the test's
+
     void canvasPageIsTheCanvas()
     {
         test::HostObjects objects(2, 4);
@@ -315,6 +320,70 @@ private Q_SLOTS:
                  QStringList({QStringLiteral("step-02.png"), QStringLiteral("step-02.svg"), QStringLiteral("steps.gif"),
                               QStringLiteral("handout.html"), QStringLiteral("handout.md")}));
         QVERIFY(readAll(options.outDir + QStringLiteral("/steps.gif")).startsWith("GIF89a"));
+    }
+
+    void windowExportsWhatItShows()
+    {
+        engine::RuntimeOptions cpu;
+        cpu.useCuda = false;
+        engine::Runtime runtime(cpu);
+        MainWindow window(runtime, nullptr);
+        test::HostObjects objects(2, 4);
+        Fixture f;
+        f.addStep(objects.facts(), "o1 = o0.copy()");
+        f.addStep(objects.facts(), "o1[0] = 5");
+        engine::Recording recording;
+        recording.steps = f.doc.timeline;
+        recording.info.source = "/home/someone/demo.py";
+        window.showRecording(recording, QStringLiteral("demo.msrec"));
+        const ExportDocument doc = window.exportDocument();
+        QCOMPARE(doc.kind, ExportDocument::Kind::Recording);
+        QCOMPARE(doc.steps.size(), std::size_t(2));
+        QCOMPARE(doc.title, QStringLiteral("demo.py")); // no home folder in a handout
+        QCOMPARE(doc.steps[1].code, QStringLiteral("o1[0] = 5"));
+
+        QTemporaryDir root;
+        ExportOptions options;
+        options.outDir = root.filePath(QStringLiteral("out"));
+        options.view = ExportView::Window;
+        options.slideSize = QSize(1280, 720);
+        options.formats = {true, false, true, false, false};
+        QString error;
+        QVERIFY2(window.exportSteps(options, &error), qPrintable(error));
+        const QImage shot(options.outDir + QStringLiteral("/step-02.png"));
+        QCOMPARE(shot.size(), QSize(1280, 720));
+        QVERIFY(QFileInfo::exists(options.outDir + QStringLiteral("/handout.html")));
+        QVERIFY(!window.exportSteps(options, &error)); // the folder now holds files
+        QVERIFY(error.contains(QLatin1String("--force")));
+    }
+
+    void dialogGivesTheOptionsShown()
+    {
+        ExportDialog dialog(7, false);
+        ExportOptions o;
+        o.outDir = QStringLiteral("/tmp/slides");
+        o.view = ExportView::CanvasCaption;
+        o.dark = true;
+        o.scale = 3;
+        o.slideSize = QSize(1280, 720);
+        o.firstStep = 2;
+        o.lastStep = 5;
+        o.formats = {false, true, true, false, true};
+        dialog.setOptions(o);
+        const ExportOptions back = dialog.options();
+        QCOMPARE(back.outDir, o.outDir);
+        QCOMPARE(back.view, o.view);
+        QCOMPARE(back.dark, true);
+        QCOMPARE(back.scale, 3.0);
+        QCOMPARE(back.slideSize, o.slideSize);
+        QCOMPARE(back.firstStep, 2);
+        QCOMPARE(back.lastStep, 5);
+        QVERIFY(!back.formats.png && back.formats.svg && back.formats.html && !back.formats.md && back.formats.gif);
+        dialog.remember();
+        const ExportDialog next(7, false); // remembered, except the steps
+        QCOMPARE(next.options().view, ExportView::CanvasCaption);
+        QCOMPARE(next.options().outDir, o.outDir);
+        QCOMPARE(next.options().lastStep, 7);
     }
 
     void optionParsing()

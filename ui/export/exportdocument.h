@@ -7,6 +7,7 @@
 // everything here is text as the user wrote it (never escaped yet) and the
 // engine's steps.
 
+#include "engine/lesson/lesson.h"
 #include "engine/step/step.h"
 
 #include <QString>
@@ -15,6 +16,11 @@
 #include <memory>
 #include <optional>
 #include <vector>
+
+namespace memscope::engine {
+class Runtime;
+struct RecordingInfo;
+} // namespace memscope::engine
 
 namespace memscope::ui {
 
@@ -79,5 +85,16 @@ struct ExportDocument
         return timeline[std::size_t(step.timelineIndex)]->snapshot.get();
     }
 };
+
+/// A lesson step's words (title, narration, code, prediction), numbered from 1;
+/// its verdicts and memory are the caller's to add.
+ExportStep lessonExportStep(const engine::LessonStep &step, int number);
+ExportVerdict exportVerdict(const engine::Expectation &expectation, const engine::ExpectationResult &result);
+/// One exported step per statement of doc.timeline (scripts, console lines, recordings).
+void addStatementSteps(ExportDocument &doc);
+/// "Python 3.11.2, numpy 1.24.2, torch 1.13.0" from a recording's header.
+QString recordingVersions(const engine::RecordingInfo &info);
+/// "cpu — host memory", "cuda:0 — emulated device ..." for each of the runtime's devices.
+QStringList deviceLines(const engine::Runtime &runtime);
 
 } // namespace memscope::ui

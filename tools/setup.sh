@@ -16,7 +16,7 @@ PACKAGES=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     pybind11-dev python3-dev python3-numpy python3-torch python3-pytest python3-coverage libdlpack-dev
     python3-venv python3-pip libopenblas0-pthread libxxhash-dev nlohmann-json3-dev libzstd-dev
-    xvfb xauth fonts-dejavu-core clang-format
+    xvfb xauth fonts-dejavu-core clang-format libpng-dev
 )
 
 say() { printf 'memscope setup: %s\n' "$*"; }

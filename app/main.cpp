@@ -12,6 +12,7 @@
 #include "ui/canvas/memoryscene.h"
 #include "ui/canvas/memoryview.h"
 #include "ui/console/consolewidget.h"
+#include "ui/export/bundledfonts.h"
 #include "ui/lesson/lessonpanel.h"
 #include "ui/mainwindow.h"
 #include "ui/session.h"
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
     }
     std::unique_ptr<QCoreApplication> app = wantsHeadless(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
                                                                       : std::make_unique<QApplication>(argc, argv);
+    if (qobject_cast<QGuiApplication *>(app.get()) && !memscope::ui::loadBundledFonts())
+        std::fprintf(stderr, "memscope: the bundled DejaVu fonts did not load; the system's are used\n");
     QCoreApplication::setApplicationName(QStringLiteral("MemScope"));
     QCoreApplication::setOrganizationName(QStringLiteral("MemScope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MEMSCOPE_VERSION));

@@ -447,6 +447,21 @@ private Q_SLOTS:
         QVERIFY(md.contains(QStringLiteral("**Raised:** `ZeroDivisionError: division by zero`")));
     }
 
+    void untitledAndLeadingNewline()
+    {
+        ExportDocument doc = makeDocument();
+        doc.title.clear();
+        doc.steps[0].output = QStringLiteral("\nafter a blank line");
+        const QString page = html(doc);
+        QVERIFY(page.contains(QStringLiteral("<title>01-numpy-views.md</title>")));
+        QVERIFY(page.contains(QStringLiteral("<h1>01-numpy-views.md</h1>")));
+        // A parser drops the newline right after <pre>: the blank line needs two.
+        QVERIFY(page.contains(QStringLiteral("<pre class=\"output\">\n\nafter a blank line</pre>")));
+        QVERIFY(markdown(doc).startsWith(QStringLiteral("# 01-numpy-views.md\n")));
+        doc.sourceName.clear();
+        QVERIFY(html(doc).contains(QStringLiteral("<title>MemScope handout</title>")));
+    }
+
     void outputIsAbridged()
     {
         ExportDocument doc = makeDocument();

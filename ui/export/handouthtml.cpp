@@ -71,7 +71,7 @@ img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
 @media print {
   body { max-width: none; background: #fff; color: #000; --muted: #444; --code-bg: #f6f6f6; --rule: #bbb; --link: #000; }
   .contents { display: none; }
-  section.step { break-before: page; }
+  h2, h3 { break-after: avoid; }
   figure, pre, .prediction { break-inside: avoid; }
 }
 )";
@@ -91,9 +91,16 @@ QString tag(const char *name, const QString &escapedContent, const char *cssClas
     return html + QLatin1Char('>') + escapedContent + QStringLiteral("</") + n + QStringLiteral(">\n");
 }
 
+/// The page's title: a valid page has one that is not empty.
+QString pageTitle(const ExportDocument &doc)
+{
+    const QString title = doc.title.trimmed().isEmpty() ? doc.sourceName : doc.title;
+    return title.trimmed().isEmpty() ? QStringLiteral("MemScope handout") : title;
+}
+
 void writeHeader(QString &html, const ExportDocument &doc)
 {
-    html += tag("h1", htmlEscaped(doc.title));
+    html += tag("h1", htmlEscaped(pageTitle(doc)));
     if (!doc.summary.isEmpty())
         html += tag("p", handout::inlineHtml(doc.summary), "summary");
     if (!doc.sourceName.isEmpty())
@@ -185,7 +192,10 @@ void writeStep(QString &html, const ExportStep &step, const QStringList &images)
         html += tag("p", QStringLiteral("Raised: ") + htmlEscaped(step.raised), "raised");
     if (!step.output.isEmpty()) {
         html += QStringLiteral("<h3>Output</h3>\n");
-        html += tag("pre", htmlEscaped(handout::abridgedOutput(handout::normalizedLines(step.output))), "output");
+        QString output = htmlEscaped(handout::abridgedOutput(handout::normalizedLines(step.output)));
+        if (output.startsWith(QLatin1Char('\n')))
+            output.prepend(QLatin1Char('\n')); // a parser drops one newline right after <pre>
+        html += tag("pre", output, "output");
     }
     html += QStringLiteral("</section>\n");
 }
@@ -196,11 +206,7 @@ QByteArray htmlHandout(const ExportDocument &doc, const HandoutImages &images, c
 {
     QString html = QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    // A valid page has a title that is not empty.
-    QString title = doc.title.isEmpty() ? doc.sourceName : doc.title;
-    if (title.trimmed().isEmpty())
-        title = QStringLiteral("MemScope handout");
-    html += tag("title", htmlEscaped(title));
+    html += tag("title", htmlEscaped(pageTitle(doc)));
     html += QStringLiteral("<style>\n") + QLatin1String(options.dark ? kStyleDark : kStyleLight) +
         QLatin1String(kStyleCommon) + QStringLiteral("</style>\n</head>\n<body>\n<header>\n");
     writeHeader(html, doc);

@@ -221,8 +221,10 @@ void writeStep(QString &md, const ExportStep &step, const QStringList &images)
 
 QByteArray markdownHandout(const ExportDocument &doc, const HandoutImages &images)
 {
-    QString md =
-        QStringLiteral("# ") + oneLine(doc.title.isEmpty() ? doc.sourceName : doc.title) + QStringLiteral("\n\n");
+    QString title = doc.title.trimmed().isEmpty() ? doc.sourceName : doc.title;
+    if (title.trimmed().isEmpty())
+        title = QStringLiteral("MemScope handout"); // as the HTML page's title
+    QString md = QStringLiteral("# ") + oneLine(title) + QStringLiteral("\n\n");
     if (!doc.summary.isEmpty())
         md += inlineEntities(oneLineRaw(doc.summary)) + QStringLiteral("\n\n");
     if (!doc.sourceName.isEmpty())

@@ -175,8 +175,10 @@ void writeStep(QString &html, const ExportStep &step, const QStringList &images)
         html += QStringLiteral("<figure class=\"code\">\n");
         if (step.line > 0)
             html += tag("figcaption", QStringLiteral("Line %1").arg(step.line));
-        html += QStringLiteral("<pre><code>") + htmlEscaped(handout::normalizedLines(step.code)) +
-            QStringLiteral("</code></pre>\n</figure>\n");
+        QString code = handout::normalizedLines(step.code);
+        while (code.endsWith(QLatin1Char('\n'))) // no blank last line in the box
+            code.chop(1);
+        html += QStringLiteral("<pre><code>") + htmlEscaped(code) + QStringLiteral("</code></pre>\n</figure>\n");
     }
     if (!step.skipped.isEmpty()) {
         html += tag("p", htmlEscaped(handout::skippedText(step)), "skipped");

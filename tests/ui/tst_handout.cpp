@@ -475,6 +475,15 @@ private Q_SLOTS:
         }
     }
 
+    void outputWithoutHeapAddresses()
+    {
+        ExportDocument doc = makeDocument();
+        doc.steps[0].output = QStringLiteral("<torch._C.Generator object at 0x7f67a313e410>\nvalue 0x10");
+        const QString page = html(doc);
+        QVERIFY(page.contains(QStringLiteral("&lt;torch._C.Generator object at 0x…&gt;\nvalue 0x10</pre>")));
+        QVERIFY(markdown(doc).contains(QStringLiteral("\n<torch._C.Generator object at 0x…>\nvalue 0x10\n```")));
+    }
+
     void sameInputSameBytes()
     {
         const ExportDocument doc = makeDocument();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/export/handouttext.h"
 
+#include <QRegularExpression>
+
 namespace memscope::ui::handout {
 
 QString normalizedLines(const QString &text)
@@ -45,7 +47,12 @@ QString skippedText(const ExportStep &step)
 
 QString abridgedOutput(const QString &output)
 {
-    QString text = output;
+    QString text = normalizedLines(output);
+    // A default repr ("<torch._C.Generator object at 0x7f67a313e410>") names a
+    // heap address that differs on every run and tells a reader nothing: the
+    // same lesson must give the same handout.
+    static const QRegularExpression address(QStringLiteral("( at 0x)[0-9a-fA-F]+>"));
+    text.replace(address, QStringLiteral("\\1…>"));
     while (text.endsWith(QLatin1Char('\n')))
         text.chop(1);
     QStringList lines = text.split(QLatin1Char('\n'));

@@ -22,7 +22,8 @@ QString imageAlt(const ExportStep &step, int page, int pages);
 QString verdictWord(const ExportVerdict &verdict);
 /// "Skipped: needs cuda, not available here".
 QString skippedText(const ExportStep &step);
-/// At most kOutputLines lines of printed output, the rest counted in a last line.
+/// At most kOutputLines lines of printed output, the rest counted in a last
+/// line; heap addresses in default reprs (" at 0x7f…>") as " at 0x…>".
 QString abridgedOutput(const QString &output);
 inline constexpr int kOutputLines = 40;
 /// "Observed with Python 3.11.2, NumPy 1.24.2" (empty without versions).

@@ -15,7 +15,7 @@ PACKAGES=(
     qt6-base-dev qt6-svg-dev libqt6svg6 qt6-gtk-platformtheme
     libqcustomplot-dev libqcustomplot2.1-qt6
     pybind11-dev python3-dev python3-numpy python3-torch python3-pytest python3-coverage libdlpack-dev
-    python3-venv python3-pip libopenblas0-pthread libxxhash-dev nlohmann-json3-dev libzstd-dev
+    python3-venv python3-pip libopenblas0-pthread libxxhash-dev nlohmann-json3-dev libzstd-dev libgif-dev
     xvfb xauth fonts-dejavu-core clang-format libpng-dev
 )
 

@@ -76,6 +76,7 @@ ui::ExportDocument lessonDocument(StepRunner &runner, const Lesson &lesson, cons
             doc.timeline.push_back(std::make_shared<const Step>(s));
         }
         out.timelineIndex = observed.steps.empty() ? -1 : int(doc.timeline.size()) - 1;
+        out.timelineFirst = observed.steps.empty() ? -1 : int(doc.timeline.size() - observed.steps.size());
         doc.steps.push_back(std::move(out));
     }
     return doc;

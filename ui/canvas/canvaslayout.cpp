@@ -157,8 +157,8 @@ void Layouter::captions(qreal &y)
     }
     if (!m_style.captions)
         return;
-    GText step = m_measure.text(m_style.title.isEmpty() ? tr("Step %1").arg(m_s->step) : m_style.title,
-                                TextRole::Title, {x, y});
+    GText step =
+        m_measure.text(m_style.title.isEmpty() ? tr("Step %1").arg(m_s->step) : m_style.title, TextRole::Title, {x, y});
     const QString statement = firstLine(m_style.caption.isEmpty() ? m_s->statement : m_style.caption.toStdString());
     const qreal sx = step.rect.right() + 16 * m_style.scale;
     GText code =
@@ -227,6 +227,9 @@ CanvasGeometry Layouter::run()
     // Buffers to draw (in the engine's order: device, then creation).
     std::vector<Drawn> drawn;
     for (std::size_t bi = 0; bi < s.buffers.size(); ++bi) {
+        if (!m_style.onlyBuffers.empty() &&
+            !std::binary_search(m_style.onlyBuffers.begin(), m_style.onlyBuffers.end(), static_cast<int>(bi)))
+            continue;
         Drawn d;
         d.buffer = static_cast<int>(bi);
         for (int fi : s.buffers[bi].facts) {

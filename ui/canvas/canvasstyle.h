@@ -4,6 +4,8 @@
 #include <QFont>
 #include <QString>
 
+#include <vector>
+
 namespace memscope::ui {
 
 /// What a text on the canvas is: it decides the font (and nothing else; the
@@ -45,6 +47,9 @@ struct CanvasStyle
     /// The "Step N  statement" line on top; off where the picture puts the
     /// step's title and code around the canvas itself (slides, captions).
     bool captions = true;
+    /// Indices into the snapshot's buffers to draw, sorted; empty: all. A
+    /// slide shows what its step touched, not everything still in memory.
+    std::vector<int> onlyBuffers;
 
     /// Pixel size of a role's font (never below minPx()).
     qreal textPx(TextRole role) const;

@@ -4,6 +4,8 @@
 #include "engine/runtime.h"
 #include "engine/step/recording.h"
 
+#include <set>
+
 namespace memscope::ui {
 
 namespace {
@@ -21,6 +23,42 @@ QString lastLine(const std::string &traceback)
 }
 
 } // namespace
+
+std::vector<int> ExportDocument::touchedBuffers(const ExportStep &step) const
+{
+    const engine::Snapshot *last = snapshotOf(step);
+    if (!last || step.timelineFirst < 0 || step.timelineFirst > step.timelineIndex)
+        return {};
+    std::set<std::uint64_t> before; // objects that existed before the step
+    if (step.timelineFirst > 0 && timeline[std::size_t(step.timelineFirst - 1)]->snapshot)
+        for (const engine::MemoryFact &f : timeline[std::size_t(step.timelineFirst - 1)]->snapshot->facts)
+            before.insert(f.objectId);
+    std::set<std::uint64_t> touched;
+    int firstNumber = 1 << 30;
+    for (int i = step.timelineFirst; i <= step.timelineIndex; ++i) {
+        const engine::Snapshot *s = timeline[std::size_t(i)]->snapshot.get();
+        if (!s)
+            continue;
+        firstNumber = std::min(firstNumber, s->step);
+        for (std::size_t f = 0; f < s->facts.size() && f < s->changedCount.size(); ++f)
+            if (s->changedCount[f] > 0)
+                touched.insert(s->facts[f].objectId);
+    }
+    for (const engine::FactRelation &r : last->relations)
+        if (!r.statement.empty() && r.step >= firstNumber && r.step <= last->step) {
+            touched.insert(last->facts[std::size_t(r.from)].objectId);
+            touched.insert(last->facts[std::size_t(r.to)].objectId);
+        }
+    std::set<int> buffers;
+    for (std::size_t f = 0; f < last->facts.size() && f < last->bufferOf.size(); ++f) {
+        const bool isNew = !before.count(last->facts[f].objectId);
+        if ((isNew || touched.count(last->facts[f].objectId)) && last->bufferOf[f] >= 0)
+            buffers.insert(last->bufferOf[f]);
+    }
+    if (buffers.size() == last->buffers.size())
+        return {};
+    return {buffers.begin(), buffers.end()};
+}
 
 ExportStep lessonExportStep(const engine::LessonStep &step, int number)
 {
@@ -60,6 +98,7 @@ void addStatementSteps(ExportDocument &doc)
         if (s.status == engine::Step::Status::Error || s.status == engine::Step::Status::Interrupted)
             out.raised = lastLine(s.error);
         out.timelineIndex = s.snapshot ? int(i) : -1;
+        out.timelineFirst = out.timelineIndex;
         doc.steps.push_back(std::move(out));
     }
 }

@@ -58,6 +58,7 @@ struct ExportStep
     /// Index into ExportDocument::timeline of the step's last statement: the
     /// memory the picture shows. -1: none (skipped, or nothing ran).
     int timelineIndex = -1;
+    int timelineFirst = -1; ///< of the step's first statement (what the step touched starts there)
 };
 
 /// Everything exported for one source.
@@ -77,6 +78,11 @@ struct ExportDocument
     /// pictures' memory, and the window view's timeline.
     std::vector<std::shared_ptr<const engine::Step>> timeline;
     std::vector<ExportStep> steps;
+
+    /// The buffers of the step's picture that its own statements made,
+    /// changed or linked (sorted indices into its snapshot's buffers); the
+    /// rest was there before. Empty: no way to tell, or all of them.
+    std::vector<int> touchedBuffers(const ExportStep &step) const;
 
     const engine::Snapshot *snapshotOf(const ExportStep &step) const
     {

@@ -135,7 +135,6 @@ void StepPicture::layoutCaptionView(const ExportStep &step, const engine::Snapsh
 
 void StepPicture::layoutSlide(const ExportDocument &document, const ExportStep &step, const engine::Snapshot *snapshot)
 {
-    Q_UNUSED(document);
     const ThemeColors &c = m_settings.colors;
     const qreal W = m_settings.slideSize.width();
     const qreal H = m_settings.slideSize.height();
@@ -159,7 +158,27 @@ void StepPicture::layoutSlide(const ExportDocument &document, const ExportStep &
     const qreal right = m_narration.size().height() + m_verdicts.size().height() +
         (m_narration.isEmpty() || m_verdicts.isEmpty() ? 0 : m_gap);
     m_band = std::max(m_code.size().height(), right);
-    m_canvasHeight = std::max<qreal>(H - 2 * m_margin - m_title.size().height() - m_band - 2 * m_gap, 0);
+    // What the step's statements made, changed or linked; older buffers are
+    // named under the canvas instead of drawn (a slide has room for little).
+    const std::vector<int> touched = snapshot ? document.touchedBuffers(step) : std::vector<int> {};
+    if (!touched.empty()) {
+        QStringList names;
+        for (std::size_t b = 0; b < snapshot->buffers.size(); ++b) {
+            if (std::binary_search(touched.begin(), touched.end(), int(b)))
+                continue;
+            for (const int f : snapshot->buffers[b].facts)
+                for (const std::string &n : snapshot->facts[std::size_t(f)].names)
+                    if (!names.contains(QString::fromStdString(n)))
+                        names << QString::fromStdString(n);
+        }
+        if (!names.isEmpty())
+            m_hidden = TextBlock::title(
+                QObject::tr("Also in memory, from earlier steps: %1").arg(names.join(QStringLiteral(", "))), 24 * u,
+                textWidth, c.mutedText);
+        m_hidden.clip(2.2 * 34 * u);
+    }
+    const qreal hidden = m_hidden.isEmpty() ? 0 : m_hidden.size().height() + m_gap;
+    m_canvasHeight = std::max<qreal>(H - 2 * m_margin - m_title.size().height() - m_band - 2 * m_gap - hidden, 0);
     if (!snapshot) {
         m_pages.push_back({});
         return;
@@ -174,6 +193,7 @@ void StepPicture::layoutSlide(const ExportDocument &document, const ExportStep &
     style.precision = m_settings.precision;
     style.captions = false;
     style.legend = false;
+    style.onlyBuffers = touched;
     m_canvas = layoutCanvas(snapshot, style);
     m_hasCanvas = true;
     pageCanvas(std::max<qreal>(m_canvasHeight, 160 * u));
@@ -278,6 +298,7 @@ void StepPicture::paint(QPainter &painter, int page) const
         paintCanvasPart(painter, p, {x, y});
         if (page > 0 && !m_continued.isEmpty())
             m_continued.paint(painter, {m_width - m_margin - m_continued.naturalWidth(), m_margin});
+        m_hidden.paint(painter, {m_margin, size.height() - m_margin - m_hidden.size().height()});
         return;
     }
     paintCanvasPart(painter, p, {0, y});

@@ -71,6 +71,7 @@ private:
     QString m_refusal;
     // Texts around the canvas: above it (title, code) and below (narration, verdicts).
     TextBlock m_title, m_code, m_narration, m_verdicts, m_continued;
+    TextBlock m_hidden; ///< slides: the names in buffers the step did not touch, not drawn
     qreal m_width = 0; ///< of every page (captions, slides)
     qreal m_margin = 0;
     qreal m_gap = 0;

@@ -54,6 +54,7 @@ void addLessonSteps(ExportDocument &doc, const LessonPanel &panel)
                     break;
                 }
             out.timelineIndex = std::min(end, int(doc.timeline.size())) - 1;
+            out.timelineFirst = outcome->firstTimelineIndex;
             if (out.timelineIndex < outcome->firstTimelineIndex)
                 out.timelineIndex = -1;
         }

@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree
 
 MEMSCOPE, LESSONS = sys.argv[1], sys.argv[2]
 WORK = tempfile.mkdtemp(prefix="memscope-export-check-")
@@ -51,6 +52,16 @@ def tree(root):
         for name in files:
             out.add(os.path.relpath(os.path.join(folder, name), root))
     return out
+
+
+def check_svg(path):
+    """Well-formed XML whose root is an SVG element with a size and a viewBox."""
+    try:
+        root = xml.etree.ElementTree.parse(path).getroot()
+    except xml.etree.ElementTree.ParseError as e:
+        fail(f"{path} is not well-formed XML: {e}")
+    if root.tag != "{http://www.w3.org/2000/svg}svg" or not all(k in root.attrib for k in ("width", "height", "viewBox")):
+        fail(f"{path} is not an SVG with width, height and viewBox")
 
 
 def lesson_steps(path):
@@ -125,6 +136,7 @@ def check_lessons():
             for suffix in ("png", "svg"):
                 if not os.path.isfile(os.path.join(path, f"step-{n:02d}.{suffix}")):
                     fail(f"{folder}: step {n} has no {suffix}")
+            check_svg(os.path.join(path, f"step-{n:02d}.svg"))
             pictures.append(open(png, "rb").read())
         if len(set(pictures)) != len(pictures):
             fail(f"{folder}: two steps gave the same picture")

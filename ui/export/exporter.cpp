@@ -11,6 +11,7 @@
 #include <QImage>
 
 #include <cmath>
+#include <future>
 #include <optional>
 
 namespace memscope::ui {
@@ -126,29 +127,30 @@ private:
         for (const ExportStep &step : doc.steps) {
             std::unique_ptr<StepPicture> own;
             const PagedPicture &pages = pictureOf(doc, step, window.get(), own);
-            QStringList refs;
+            images.emplace_back();
             for (int page = 0; page < pages.pageCount(); ++page) {
                 const QString title = QStringLiteral("%1 — step %2").arg(doc.title).arg(step.number);
                 const bool needPng = f.png || f.html || f.md || (gif && page == 0);
                 if (needPng) {
                     const QImage image = pageImage(pages, page, m_options.scale, m_settings.colors.canvasBackground);
-                    const QByteArray png = pngBytes(image);
-                    const QString name = pageName(step, page, "png");
-                    if (f.png && !write(prefix + name, png))
+                    // One page compresses on a second thread while the next is painted.
+                    if (!flushPng(prefix, images))
                         return false;
-                    // Handouts link the pictures beside them, or carry them when none are written.
-                    refs << (f.png ? name
-                                   : QStringLiteral("data:image/png;base64,") + QString::fromLatin1(png.toBase64()));
+                    images.back() << QString();
+                    m_pending.emplace(PendingPng {std::async(std::launch::async, [image] { return pngBytes(image); }),
+                                                  pageName(step, page, "png"), images.size() - 1,
+                                                  images.back().size() - 1});
                     if (gif && page == 0 && !gif->addFrame(image))
                         return fail(QStringLiteral("%1: the animation: %2").arg(doc.sourceName, gif->error()));
                 }
                 if (f.svg && !write(prefix + pageName(step, page, "svg"), pageSvg(pages, page, title)))
                     return false;
             }
-            images.push_back(refs);
             if (!tick(QStringLiteral("%1: step %2").arg(doc.title).arg(step.number)))
                 return false;
         }
+        if (!flushPng(prefix, images))
+            return false;
         if (gif) {
             const QByteArray bytes = gif->finish();
             if (bytes.isEmpty())
@@ -167,6 +169,26 @@ private:
                 !tick(QStringLiteral("%1: handout.md").arg(doc.title)))
                 return false;
         }
+        return true;
+    }
+
+    /// Writes the page whose PNG is being compressed, and puts its name (or,
+    /// when no PNG is written, its bytes) where the handout shows it.
+    bool flushPng(const QString &prefix, HandoutImages &images)
+    {
+        if (!m_pending)
+            return true;
+        const QByteArray png = m_pending->bytes.get();
+        const PendingPng done = std::move(*m_pending);
+        m_pending.reset();
+        if (png.isEmpty())
+            return fail(QStringLiteral("could not encode %1").arg(done.name));
+        if (m_options.formats.png && !write(prefix + done.name, png))
+            return false;
+        // Handouts link the pictures beside them, or carry them when none are written.
+        images[done.step][done.ref] = m_options.formats.png
+            ? done.name
+            : QStringLiteral("data:image/png;base64,") + QString::fromLatin1(png.toBase64());
         return true;
     }
 
@@ -200,6 +222,14 @@ private:
     engine::Runtime *m_runtime;
     PictureSettings m_settings;
     OutputFolder m_out;
+    struct PendingPng
+    {
+        std::future<QByteArray> bytes;
+        QString name;
+        std::size_t step = 0; ///< where its reference goes in the handout's images
+        qsizetype ref = 0;
+    };
+    std::optional<PendingPng> m_pending;
     QString m_error;
     int m_done = 0;
     int m_total = 0;

@@ -42,7 +42,10 @@ ExportDialog::ExportDialog(int steps, bool dark, QWidget *parent)
     auto *folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(browse);
-    form->addRow(tr("&Folder:"), folderRow);
+    // Rows holding a layout get their label's buddy by hand (Alt+F, Alt+T work).
+    auto *folderLabel = new QLabel(tr("&Folder:"));
+    folderLabel->setBuddy(m_folder);
+    form->addRow(folderLabel, folderRow);
 
     m_view = new QComboBox;
     m_view->addItem(tr("Canvas"), int(ExportView::Canvas));
@@ -69,6 +72,7 @@ ExportDialog::ExportDialog(int steps, bool dark, QWidget *parent)
     m_scale = new QDoubleSpinBox;
     m_scale->setRange(1, 4);
     m_scale->setSingleStep(0.5);
+    m_scale->setDecimals(1);
     m_scale->setValue(2);
     m_scale->setSuffix(tr("×"));
     m_scale->setToolTip(tr("Pixels per point in PNG and GIF: 2 is crisp on high-DPI screens and in print."));
@@ -86,7 +90,9 @@ ExportDialog::ExportDialog(int steps, bool dark, QWidget *parent)
     range->addWidget(new QLabel(tr("to")));
     range->addWidget(m_last);
     range->addStretch();
-    form->addRow(tr("S&teps:"), range);
+    auto *stepsLabel = new QLabel(tr("S&teps:"));
+    stepsLabel->setBuddy(m_first);
+    form->addRow(stepsLabel, range);
 
     m_png = new QCheckBox(tr("PNG"));
     m_svg = new QCheckBox(tr("SVG"));

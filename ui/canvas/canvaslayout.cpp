@@ -293,8 +293,8 @@ CanvasGeometry Layouter::run()
     m_g.varWidth = m_m.varW;
 
     const int slots = static_cast<int>(std::min<std::size_t>(arrows.size(), kSlots));
-    m_m.channel = 10 * m_style.scale + m_m.slot * (slots + 1);
-    m_m.gutter = arrows.empty() ? 14 * m_style.scale : 8 * m_style.scale + m_m.slot * (slots + 1);
+    m_m.channel = m_style.space(10) + m_m.slot * (slots + 1);
+    m_m.gutter = arrows.empty() ? m_style.space(14) : m_style.space(8) + m_m.slot * (slots + 1);
     const qreal contentLeft = m_m.margin + m_m.pad;
     const qreal contentRight = m_style.layoutWidth() - m_m.margin - m_m.pad - m_m.channel;
     qreal clusterMax = std::max<qreal>(contentRight - contentLeft - m_m.channel, 400 * m_style.scale);
@@ -326,7 +326,7 @@ CanvasGeometry Layouter::run()
             title = tr("%1 — GPU memory").arg(q(device.spec()));
         lane.title = m_measure.text(title, TextRole::LaneTitle, {contentLeft, laneTop + m_m.pad},
                                     contentRight - contentLeft, true);
-        y = lane.title.rect.bottom() + 4 * m_style.scale;
+        y = lane.title.rect.bottom() + m_style.space(4);
         qreal gutterTop = y;
         y += m_m.gutter;
         qreal x = contentLeft;
@@ -363,7 +363,7 @@ CanvasGeometry Layouter::run()
         y = shelfBottom + m_m.gutter + m_m.pad;
         lane.rect = QRectF(m_m.margin, laneTop, 0, y - laneTop);
         m_g.lanes.push_back(std::move(lane));
-        y += 12 * m_style.scale;
+        y += m_style.space(12);
     }
     m_globalChannelX = right + 6 * m_style.scale;
     const qreal laneRight = m_globalChannelX + m_m.channel + m_m.pad;

@@ -58,6 +58,10 @@ struct CanvasStyle
     bool isMono(TextRole role) const;
     /// Every length on the canvas scales with the text.
     qreal px(qreal atFullSize) const { return atFullSize * scale; }
+    /// Margins, paddings and gutters: with the text, unless `spacing` says
+    /// otherwise (a slide's large text needs less air than it would get).
+    qreal space(qreal atFullSize) const { return atFullSize * (spacing > 0 ? spacing : scale); }
+    qreal spacing = 0; ///< scale of the space between things; 0: the text scale
     qreal layoutWidth() const { return width > 0 ? width : 1400.0; }
 
     bool operator==(const CanvasStyle &) const = default;

@@ -142,15 +142,15 @@ public:
         , m_measure(style)
     {
         const qreal k = style.scale;
-        m_m.margin = 20 * k;
-        m_m.pad = 10 * k;
-        m_m.gapX = 40 * k;
+        m_m.margin = style.space(20);
+        m_m.pad = style.space(10);
+        m_m.gapX = style.space(40);
         m_m.cellH = std::ceil(m_measure.height(TextRole::Value) * 1.9);
         m_m.mapH = std::ceil(m_measure.height(TextRole::MapIndex) * 1.25);
         m_m.pxPerByte = 12 * k;
         m_m.minCellW = 32 * k; // three characters: uint8 200, float16 0.5
-        m_m.slot = 5 * k;
-        m_m.labelGap = 8 * k;
+        m_m.slot = style.space(5);
+        m_m.labelGap = style.space(8);
     }
 
     CanvasGeometry run();

@@ -152,7 +152,7 @@ void StepPicture::layoutSlide(const ExportDocument &document, const ExportStep &
     m_code = TextBlock::code(step.code, 26 * u, m_column, c);
     m_code.clip(0.34 * H);
     m_narration = TextBlock::narration(step.narration, 26 * u, m_column, c.text);
-    m_verdicts = TextBlock::verdicts(step, 24 * u, m_column, c);
+    m_verdicts = TextBlock::verdicts(step, 24 * u, m_column, c, true);
     m_verdicts.clip(0.2 * H);
     m_narration.clip(0.34 * H - m_verdicts.size().height() - (m_verdicts.isEmpty() ? 0 : m_gap));
     const qreal right = m_narration.size().height() + m_verdicts.size().height() +
@@ -188,6 +188,7 @@ void StepPicture::layoutSlide(const ExportDocument &document, const ExportStep &
     // not fit below continues on the next slide.
     CanvasStyle style;
     style.scale = 24 * u / style.minTextPx;
+    style.spacing = 1.3 * u; // large text, less air: two lanes fit under the code
     style.width = textWidth;
     style.rawAddresses = m_settings.rawAddresses;
     style.precision = m_settings.precision;
@@ -196,9 +197,35 @@ void StepPicture::layoutSlide(const ExportDocument &document, const ExportStep &
     style.onlyBuffers = touched;
     m_canvas = layoutCanvas(snapshot, style);
     m_hasCanvas = true;
+    if (std::ceil(m_canvas.bounds.height()) > m_canvasHeight && sideBySide(step, u, hidden))
+        return;
     pageCanvas(std::max<qreal>(m_canvasHeight, 160 * u));
     if (m_pages.size() > 1)
         m_continued = TextBlock::title(QObject::tr("continued"), 24 * u, textWidth, c.mutedText);
+}
+
+bool StepPicture::sideBySide(const ExportStep &step, qreal u, qreal hidden)
+{
+    // A canvas too tall for the room under the code, but narrow enough to
+    // leave a column beside it: the whole height below the title goes to the
+    // canvas, and the code, narration and verdicts stack on its right. One
+    // slide instead of two.
+    const ThemeColors &c = m_settings.colors;
+    const qreal H = m_settings.slideSize.height();
+    const qreal column = std::floor(m_width - 2 * m_margin - m_canvas.bounds.width() - 2 * m_gap);
+    const qreal room = H - 2 * m_margin - m_title.size().height() - m_gap - hidden;
+    if (column < 0.22 * m_width || std::ceil(m_canvas.bounds.height()) > room)
+        return false;
+    m_side = true;
+    m_column = column;
+    m_code = TextBlock::code(step.code, 26 * u, column, c);
+    m_code.clip(0.45 * room);
+    m_verdicts = TextBlock::verdicts(step, 24 * u, column, c, true);
+    m_verdicts.clip(0.3 * room);
+    m_narration = TextBlock::narration(step.narration, 26 * u, column, c.text);
+    m_narration.clip(room - m_code.size().height() - m_verdicts.size().height() - 2 * m_gap);
+    m_pages.push_back({0, std::ceil(m_canvas.bounds.height())});
+    return true;
 }
 
 void StepPicture::pageCanvas(qreal height)
@@ -280,7 +307,20 @@ void StepPicture::paint(QPainter &painter, int page) const
     };
     if (slide || page == 0) {
         place(m_title);
-        place(m_code);
+        if (!m_side)
+            place(m_code);
+    }
+    if (slide && m_side) {
+        const qreal top = m_margin + m_title.size().height() + m_gap;
+        paintCanvasPart(painter, p, {m_margin, top});
+        qreal ry = top;
+        for (const TextBlock *b : {&m_code, &m_narration, &m_verdicts})
+            if (!b->isEmpty()) {
+                b->paint(painter, {m_width - m_margin - m_column, ry});
+                ry += b->size().height() + m_gap;
+            }
+        m_hidden.paint(painter, {m_margin, size.height() - m_margin - m_hidden.size().height()});
+        return;
     }
     if (slide) {
         // Under the title and code: the narration and verdicts on the right,

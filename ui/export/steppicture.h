@@ -62,6 +62,9 @@ private:
     void layoutSlide(const ExportDocument &document, const ExportStep &step, const engine::Snapshot *snapshot);
     /// Cuts [0, geometry height) into pages of at most `height` between buffers.
     void pageCanvas(qreal height);
+    /// Slides: the canvas on the left, the texts in a column on its right,
+    /// when that fits it on one slide; false (nothing changed) when not.
+    bool sideBySide(const ExportStep &step, qreal u, qreal hidden);
     void paintCanvasPart(QPainter &painter, const Page &page, QPointF at) const;
 
     PictureSettings m_settings;
@@ -78,6 +81,7 @@ private:
     qreal m_canvasHeight = 0; ///< slides: the room the canvas has on each slide
     qreal m_column = 0; ///< slides: the width of the code, and of the narration beside it
     qreal m_band = 0; ///< slides: the height of the code and narration band
+    bool m_side = false; ///< slides: texts beside the canvas instead of above it
 };
 
 } // namespace memscope::ui

@@ -177,7 +177,8 @@ TextBlock TextBlock::narration(const QString &markdown, qreal px, qreal width, c
     return b;
 }
 
-TextBlock TextBlock::verdicts(const ExportStep &step, qreal px, qreal width, const ThemeColors &colors)
+TextBlock TextBlock::verdicts(const ExportStep &step, qreal px, qreal width, const ThemeColors &colors,
+                              bool collapseHeld)
 {
     const VerdictColors vc = verdictColors(colors);
     TextBlock b;
@@ -195,11 +196,24 @@ TextBlock TextBlock::verdicts(const ExportStep &step, qreal px, qreal width, con
     };
     if (!step.skipped.isEmpty())
         line(QObject::tr("skipped"), vc.muted, step.skipped);
+    int heldQuietly = 0;
     for (const ExportVerdict &v : step.verdicts) {
+        if (collapseHeld && v.held && !v.claim) {
+            ++heldQuietly;
+            continue;
+        }
         const QString badge = v.claim ? (v.held ? QObject::tr("claim held") : QObject::tr("claim NOT HELD"))
                                       : (v.held ? QObject::tr("held") : QObject::tr("FAILED"));
         const QColor color = v.held ? vc.held : (v.claim ? vc.claim : vc.failed);
         line(badge, color, v.observed.isEmpty() ? v.expectation : v.expectation + QStringLiteral(" — ") + v.observed);
+    }
+    if (heldQuietly > 0) {
+        const auto expectations =
+            std::count_if(step.verdicts.begin(), step.verdicts.end(), [](const ExportVerdict &v) { return !v.claim; });
+        line(QObject::tr("held"), vc.held,
+             heldQuietly == 1                  ? QObject::tr("1 expectation")
+                 : heldQuietly == expectations ? QObject::tr("all %1 expectations").arg(heldQuietly)
+                                               : QObject::tr("%1 expectations").arg(heldQuietly));
     }
     if (!step.raised.isEmpty())
         line(QObject::tr("raised"), vc.failed, step.raised);

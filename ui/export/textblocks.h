@@ -43,7 +43,10 @@ public:
     /// A lesson's Markdown narration (raw HTML in it shows as text).
     static TextBlock narration(const QString &markdown, qreal px, qreal width, const QColor &color);
     /// "held  copy t n — observed copy" per verdict, the raise, or why the step was skipped.
-    static TextBlock verdicts(const ExportStep &step, qreal px, qreal width, const ThemeColors &colors);
+    /// With `collapseHeld` (slides), expectations that held are one line, "3 held":
+    /// what did not hold, and every claim, keep a line each.
+    static TextBlock verdicts(const ExportStep &step, qreal px, qreal width, const ThemeColors &colors,
+                              bool collapseHeld = false);
     /// Lines cut after `maxHeight` (ending in "…"): a slide shows what fits.
     void clip(qreal maxHeight);
 

@@ -107,6 +107,23 @@ private Q_SLOTS:
         }
     }
 
+    void slideKeepsAStepOnOneSlideWhenItCan()
+    {
+        test::HostObjects objects(2, 4); // two small buffers: taller than the room under a long narration
+        Fixture f;
+        f.addStep(objects.facts(), "o2 = o1 + o0");
+        ExportStep &step = f.doc.steps[0];
+        step.narration = QString(QStringLiteral("A sentence that takes its room on a slide. ")).repeated(12);
+        const StepPicture beside(f.doc, step, settings(ExportView::Slide));
+        QVERIFY(beside.textsBeside());
+        QCOMPARE(beside.pageCount(), 1);
+        QCOMPARE(beside.canvasPart(0).second, std::ceil(beside.canvas().bounds.height())); // all of it
+        step.narration = QStringLiteral("Short.");
+        const StepPicture above(f.doc, step, settings(ExportView::Slide));
+        QVERIFY(!above.textsBeside()); // room enough under the code: the usual layout
+        QCOMPARE(above.pageCount(), 1);
+    }
+
     void tallCanvasIsPagedBetweenBuffers()
     {
         test::HostObjects objects(40, 4);

@@ -214,7 +214,7 @@ bool StepPicture::sideBySide(const ExportStep &step, qreal u, qreal hidden)
     const qreal H = m_settings.slideSize.height();
     const qreal column = std::floor(m_width - 2 * m_margin - m_canvas.bounds.width() - 2 * m_gap);
     const qreal room = H - 2 * m_margin - m_title.size().height() - m_gap - hidden;
-    if (column < 0.22 * m_width || std::ceil(m_canvas.bounds.height()) > room)
+    if (column < 0.18 * m_width || std::ceil(m_canvas.bounds.height()) > room) // 0.18: ~25 characters a line
         return false;
     m_side = true;
     m_column = column;

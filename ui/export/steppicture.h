@@ -42,6 +42,8 @@ public:
     int pageCount() const override { return int(m_pages.size()); }
     QSizeF pageSize(int page) const override;
     void paint(QPainter &painter, int page) const override;
+    /// Slides: the code and narration stand beside the canvas, not above it.
+    bool textsBeside() const { return m_side; }
     /// The canvas as laid out (empty when the step has no memory to show).
     const CanvasGeometry &canvas() const { return m_canvas; }
     /// The part of the canvas on a page: [top, bottom) in canvas pixels.

@@ -64,7 +64,9 @@ struct ExportResult
 };
 
 /// Pictures larger than this (device pixels) are paged, never allocated whole.
-inline constexpr qint64 kMaxPicturePixels = qint64 {64} << 20;
+/// 32 Mi pixels: 128 MiB as a picture; with one page painting while the
+/// previous one compresses, an export's pictures stay under ~300 MiB.
+inline constexpr qint64 kMaxPicturePixels = qint64 {32} << 20;
 
 /// Writes every document into options.outDir: with one document the files lie
 /// in outDir itself (step-01.png, step-01.svg, handout.html, handout.md,

@@ -41,7 +41,9 @@ QImage pageImage(const PagedPicture &picture, int page, qreal scale, const QColo
 
 QByteArray pngBytes(const QImage &image)
 {
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
+    // 0xffRRGGBB words, read in place (libpng drops the filler and swaps to
+    // RGB per row), not converted into a second picture-sized copy first.
+    const QImage rgb = image.format() == QImage::Format_RGB32 ? image : image.convertToFormat(QImage::Format_RGB32);
     QByteArray bytes;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
@@ -67,6 +69,12 @@ QByteArray pngBytes(const QImage &image)
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
     png_set_compression_level(png, 3);
     png_write_info(png, info);
+    if constexpr (Q_BYTE_ORDER == Q_LITTLE_ENDIAN) { // memory order B, G, R, 0xff
+        png_set_bgr(png);
+        png_set_filler(png, 0, PNG_FILLER_AFTER);
+    } else { // 0xff, R, G, B
+        png_set_filler(png, 0, PNG_FILLER_BEFORE);
+    }
     for (int y = 0; y < rgb.height(); ++y)
         png_write_row(png, rgb.constScanLine(y));
     png_write_end(png, info);

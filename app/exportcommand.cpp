@@ -104,10 +104,11 @@ int exportCommand(Runtime &runtime, const ExportCommandOptions &options)
         return 2;
     }
     // Everything that can be refused is refused before anything runs.
-    if (const QString why = ui::OutputFolder::refusal(out.outDir, out.force); !why.isEmpty()) {
-        say(why);
-        return 2;
-    }
+    for (const QString &why : {ui::OutputFolder::refusal(out.outDir, out.force), ui::exportOptionsProblem(out)})
+        if (!why.isEmpty()) {
+            say(why);
+            return 2;
+        }
     std::vector<Source> sources;
     bool needsPython = false;
     for (const QString &name : names) {
@@ -118,6 +119,19 @@ int exportCommand(Runtime &runtime, const ExportCommandOptions &options)
             return 2;
         }
         needsPython = needsPython || !std::holds_alternative<Recording>(s.what);
+        // Lessons and recordings know their steps before anything runs.
+        std::size_t steps = 0;
+        if (const auto *lesson = std::get_if<Lesson>(&s.what))
+            steps = lesson->steps.size();
+        else if (const auto *recording = std::get_if<Recording>(&s.what))
+            steps = recording->steps.size();
+        if ((steps > 0 || !std::holds_alternative<QByteArray>(s.what)) && out.firstStep > int(steps)) {
+            say(QStringLiteral("%1 has %2 step(s); --steps %3- selects none of them")
+                    .arg(name)
+                    .arg(steps)
+                    .arg(out.firstStep));
+            return 2;
+        }
         sources.push_back(std::move(s));
     }
 
@@ -146,7 +160,9 @@ int exportCommand(Runtime &runtime, const ExportCommandOptions &options)
         } else if (const auto *code = std::get_if<QByteArray>(&s.what)) {
             documents.push_back(scriptDocument(*backend, s.name, *code, machine, running));
             if (documents.back().steps.empty()) {
-                say(QStringLiteral("%1 ran no statement: %2").arg(s.name, documents.back().summary));
+                const QString why = documents.back().summary;
+                say(QStringLiteral("%1 ran no statement%2")
+                        .arg(s.name, why.isEmpty() ? QStringLiteral(": it has none") : QStringLiteral(": ") + why));
                 return 1;
             }
         } else {

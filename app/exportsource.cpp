@@ -39,9 +39,12 @@ ExportMachine describeExportMachine(ScriptBackend &backend, const Runtime &runti
     return machine;
 }
 
-ui::ExportDocument lessonDocument(StepRunner &runner, const Lesson &lesson, const ExportMachine &machine,
+ui::ExportDocument lessonDocument(StepRunner &runner, const Lesson &given, const ExportMachine &machine,
                                   const RunProgress &progress)
 {
+    // Tracebacks in a handout name the lesson's file, not the folder it sits in.
+    Lesson lesson = given;
+    lesson.file = QFileInfo(q(given.file)).fileName().toStdString();
     ui::ExportDocument doc;
     doc.kind = ui::ExportDocument::Kind::Lesson;
     doc.id = q(lesson.id);

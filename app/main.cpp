@@ -34,10 +34,38 @@
 
 namespace {
 
+/// The command word ("run", "export", ...) wherever it stands among the
+/// options: the first argument that is neither an option nor an option's value.
+const char *commandOf(int argc, char **argv)
+{
+    static const char *const withValue[] = {"--out",   "--view",   "--formats", "--steps",       "--scale",
+                                            "--theme", "--size",   "--python",  "--script",      "--run-script",
+                                            "--step",  "--record", "--present", "--lesson-step", "--screenshot"};
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") == 0)
+            return nullptr;
+        if (argv[i][0] != '-')
+            return argv[i];
+        if (std::strchr(argv[i], '=') == nullptr)
+            for (const char *option : withValue)
+                if (std::strcmp(argv[i], option) == 0) {
+                    ++i; // its value
+                    break;
+                }
+    }
+    return nullptr;
+}
+
+bool isCommand(int argc, char **argv, const char *name)
+{
+    const char *command = commandOf(argc, argv);
+    return command && std::strcmp(command, name) == 0;
+}
+
 // Commands that print and exit must work without a display.
 bool wantsHeadless(int argc, char **argv)
 {
-    if (argc > 1 && (std::strcmp(argv[1], "run") == 0 || std::strcmp(argv[1], "check") == 0))
+    if (isCommand(argc, argv, "run") || isCommand(argc, argv, "check"))
         return true;
     for (int i = 1; i < argc; ++i)
         for (const char *flag : {"--version", "-v", "--devices", "--help", "-h"})
@@ -60,7 +88,7 @@ int main(int argc, char **argv)
 {
     // `memscope export` draws without a display, and the same way wherever it
     // runs: the offscreen platform, whatever DISPLAY says.
-    if (argc > 1 && std::strcmp(argv[1], "export") == 0)
+    if (isCommand(argc, argv, "export"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     // `memscope open FILE`: the file is checked before any window system is
     // needed, so a damaged recording is refused with its reason even where
@@ -429,6 +457,9 @@ int main(int argc, char **argv)
         backend.reset();
         return rc;
     } catch (const memscope::engine::Error &e) {
+        std::fprintf(stderr, "memscope: %s\n", e.what());
+        return 1;
+    } catch (const std::exception &e) { // out of memory, no thread to start: said, not an abort
         std::fprintf(stderr, "memscope: %s\n", e.what());
         return 1;
     }

@@ -118,15 +118,21 @@ bool MainWindow::exportSteps(const ExportOptions &options, QString *error)
     progress.setWindowTitle(tr("Export steps"));
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
-    const ExportResult result = exportDocuments(
-        {doc}, options,
-        [&progress](int done, int total, const QString &what) {
-            progress.setMaximum(total);
-            progress.setLabelText(what);
-            progress.setValue(done); // a modal progress dialog handles events here (Cancel)
-            return !progress.wasCanceled();
-        },
-        &m_runtime);
+    ExportResult result;
+    try { // nothing may escape into the event loop: out of memory is a message
+        result = exportDocuments(
+            {doc}, options,
+            [&progress](int done, int total, const QString &what) {
+                progress.setMaximum(total);
+                progress.setLabelText(what);
+                progress.setValue(done); // a modal progress dialog handles events here (Cancel)
+                return !progress.wasCanceled();
+            },
+            &m_runtime);
+    } catch (const std::exception &e) {
+        result.ok = false;
+        result.error = tr("the export stopped: %1; nothing was written").arg(QString::fromLocal8Bit(e.what()));
+    }
     progress.reset();
     if (!result.ok) {
         if (error)

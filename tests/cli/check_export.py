@@ -242,9 +242,17 @@ def check_folder_rules():
         fail("the link was not replaced by the picture")
     if any(n.startswith(".memscope-export") for n in os.listdir(out)):
         fail("the staging folder was left behind")
-    export("numpy-views", "--out", os.path.join(WORK, "bad-steps"), "--steps", "40-50", expect=1)
-    if os.path.exists(os.path.join(WORK, "bad-steps")) and os.listdir(os.path.join(WORK, "bad-steps")):
-        fail("a failed export left files behind")
+    # Refused before anything runs: a lesson knows its steps.
+    export("numpy-views", "--out", os.path.join(WORK, "bad-steps"), "--steps", "40-50", expect=2)
+    # A script's steps are known only after it ran: the export fails then,
+    # and leaves nothing, not even the folder it made.
+    script = os.path.join(WORK, "two.py")
+    with open(script, "w") as f:
+        f.write("import numpy as np\na = np.zeros(3)\n")
+    export(script, "--out", os.path.join(WORK, "late", "out"), "--steps", "40-50", expect=1)
+    for folder in ("bad-steps", os.path.join("late", "out")):
+        if os.path.exists(os.path.join(WORK, folder)):
+            fail(f"a failed export left {folder} behind")
     print("ok: occupied folder refused, link replaced not followed, failed export leaves nothing")
 
 

@@ -24,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cerrno>
+
 using namespace memscope;
 using namespace memscope::engine;
 using namespace memscope::ui;
@@ -282,6 +284,76 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo(dir + QStringLiteral("/step-01.png")).isSymLink());
         QCOMPARE(readAll(dir + QStringLiteral("/step-01.png")), QByteArray("new"));
         QCOMPARE(QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).size(), 1);
+    }
+
+    void failedMoveIsUndone()
+    {
+        // The third rename fails (as a full disk or a busy file would): the
+        // two files already moved go back, the replaced one returns.
+        struct Failing : OutputFolder
+        {
+            int calls = 0;
+            bool renameFile(const QString &from, const QString &to) override
+            {
+                if (++calls == 3) {
+                    errno = EBUSY;
+                    return false;
+                }
+                return OutputFolder::renameFile(from, to);
+            }
+        };
+        QTemporaryDir root;
+        const QString dir = root.filePath(QStringLiteral("out"));
+        QDir().mkpath(dir);
+        QFile old(dir + QStringLiteral("/b.md"));
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("old");
+        old.close();
+        QString error;
+        {
+            Failing out;
+            QVERIFY(out.open(dir, true, &error));
+            QVERIFY(out.write(QStringLiteral("a.png"), "new a", &error));
+            QVERIFY(out.write(QStringLiteral("b.md"), "new b", &error)); // moves b.md aside first: call 2, then 3 fails
+            QVERIFY(out.write(QStringLiteral("c.svg"), "new c", &error));
+            QVERIFY(!out.commit(&error));
+            QVERIFY2(error.contains(QLatin1String("nothing was changed")), qPrintable(error));
+        }
+        QCOMPARE(QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList {QStringLiteral("b.md")});
+        QCOMPARE(readAll(dir + QStringLiteral("/b.md")), QByteArray("old"));
+    }
+
+    void staleStagingIsNoObstacle()
+    {
+        // What an export killed by Ctrl+C leaves: its staging folder, named
+        // after a process that is gone. It neither blocks nor stays.
+        QTemporaryDir root;
+        const QString dir = root.filePath(QStringLiteral("out"));
+        const QString stale = dir + QStringLiteral("/.memscope-export-999999999-abcdef");
+        QVERIFY(QDir().mkpath(stale));
+        QFile(stale + QStringLiteral("/step-01.png")).open(QIODevice::WriteOnly);
+        QVERIFY(OutputFolder::refusal(dir, false).isEmpty());
+        OutputFolder out;
+        QString error;
+        QVERIFY(out.open(dir, false, &error));
+        QVERIFY(!QFileInfo::exists(stale));
+    }
+
+    void failedExportRemovesTheFolderItMade()
+    {
+        QTemporaryDir root;
+        const QString dir = root.filePath(QStringLiteral("new/out"));
+        {
+            OutputFolder out;
+            QString error;
+            QVERIFY(out.open(dir, false, &error));
+            QVERIFY(QFileInfo::exists(dir));
+        }
+        QVERIFY(!QFileInfo::exists(dir));
+        QVERIFY(QFile::link(root.filePath(QStringLiteral("missing")), root.filePath(QStringLiteral("dangling"))));
+        QVERIFY(OutputFolder::refusal(root.filePath(QStringLiteral("dangling")), true)
+                    .contains(QLatin1String("does not exist")));
     }
 
     void linkedSubfolderMovesNothing()

@@ -97,6 +97,8 @@ void addStatementSteps(ExportDocument &doc)
         out.output = q(s.output);
         if (s.status == engine::Step::Status::Error || s.status == engine::Step::Status::Interrupted)
             out.raised = lastLine(s.error);
+        else if (s.status == engine::Step::Status::Exited) // sys.exit(n): the script ends here
+            out.raised = QStringLiteral("SystemExit: the script ended here with status %1").arg(s.exitCode);
         out.timelineIndex = s.snapshot ? int(i) : -1;
         out.timelineFirst = out.timelineIndex;
         doc.steps.push_back(std::move(out));

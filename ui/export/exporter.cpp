@@ -18,9 +18,11 @@ namespace memscope::ui {
 
 namespace {
 
-QString pageName(const ExportStep &step, int page, const char *suffix)
+/// "step-03.png", "step-003.png" when there are a hundred steps or more, so
+/// names sort in step order.
+QString pageName(const ExportStep &step, int page, const char *suffix, int digits)
 {
-    QString name = QStringLiteral("step-%1").arg(step.number, 2, 10, QLatin1Char('0'));
+    QString name = QStringLiteral("step-%1").arg(step.number, digits, 10, QLatin1Char('0'));
     if (page > 0)
         name += QStringLiteral("-%1").arg(page + 1);
     return name + QLatin1Char('.') + QLatin1String(suffix);
@@ -118,11 +120,13 @@ private:
             window = std::make_unique<WindowPicture>(doc, m_options.slideSize, m_options.dark, *m_runtime);
         std::unique_ptr<GifEncoder> gif;
         if (f.gif) {
+            // Every step skipped here (a GPU lesson without a GPU): no animation,
+            // the rest of the export goes on.
             const QSize frame = gifFrameSize(doc, window.get());
-            if (frame.isEmpty())
-                return fail(QStringLiteral("%1: no step has a picture to animate").arg(doc.sourceName));
-            gif = std::make_unique<GifEncoder>(frame, m_settings.colors.canvasBackground, m_options.gifDelayMs);
+            if (!frame.isEmpty())
+                gif = std::make_unique<GifEncoder>(frame, m_settings.colors.canvasBackground, m_options.gifDelayMs);
         }
+        const int digits = std::max(2, int(QString::number(doc.steps.empty() ? 1 : doc.steps.back().number).size()));
         HandoutImages images;
         for (const ExportStep &step : doc.steps) {
             std::unique_ptr<StepPicture> own;
@@ -138,12 +142,12 @@ private:
                         return false;
                     images.back() << QString();
                     m_pending.emplace(PendingPng {std::async(std::launch::async, [image] { return pngBytes(image); }),
-                                                  pageName(step, page, "png"), images.size() - 1,
+                                                  pageName(step, page, "png", digits), images.size() - 1,
                                                   images.back().size() - 1});
                     if (gif && page == 0 && !gif->addFrame(image))
                         return fail(QStringLiteral("%1: the animation: %2").arg(doc.sourceName, gif->error()));
                 }
-                if (f.svg && !write(prefix + pageName(step, page, "svg"), pageSvg(pages, page, title)))
+                if (f.svg && !write(prefix + pageName(step, page, "svg", digits), pageSvg(pages, page, title)))
                     return false;
             }
             if (!tick(QStringLiteral("%1: step %2").arg(doc.title).arg(step.number)))
@@ -245,15 +249,8 @@ ExportResult exportDocuments(const std::vector<ExportDocument> &documents, const
         result.error = QStringLiteral("nothing to export");
         return result;
     }
-    if (!(options.scale >= 1 && options.scale <= 4)) {
-        result.error = QStringLiteral("--scale wants 1 to 4, not %1").arg(options.scale);
-        return result;
-    }
-    if (options.slideSize.width() < 320 || options.slideSize.height() < 240 || options.slideSize.width() > 7680 ||
-        options.slideSize.height() > 4320) {
-        result.error = QStringLiteral("a slide from 320x240 to 7680x4320, not %1x%2")
-                           .arg(options.slideSize.width())
-                           .arg(options.slideSize.height());
+    if (const QString why = exportOptionsProblem(options); !why.isEmpty()) {
+        result.error = why;
         return result;
     }
     Export run(options, progress, runtime);
@@ -261,6 +258,26 @@ ExportResult exportDocuments(const std::vector<ExportDocument> &documents, const
     if (!result.ok)
         result.error = run.error();
     return result;
+}
+
+QString exportOptionsProblem(const ExportOptions &options)
+{
+    if (!(options.scale >= 1 && options.scale <= 4))
+        return QStringLiteral("--scale wants 1 to 4, not %1").arg(options.scale);
+    const QSize s = options.slideSize;
+    if (s.width() < 320 || s.height() < 240 || s.width() > 7680 || s.height() > 4320)
+        return QStringLiteral("--size wants 320x240 to 7680x4320, not %1x%2").arg(s.width()).arg(s.height());
+    // Slides and windows are one page each: their size decides the pixels.
+    const double pixels = double(s.width()) * s.height() * options.scale * options.scale;
+    if ((options.view == ExportView::Slide || options.view == ExportView::Window) && pixels > double(kMaxPicturePixels))
+        return QStringLiteral("a %1x%2 picture at --scale %3 is %4 million pixels, more than the %5 million one "
+                              "picture may have; lower --size or --scale")
+            .arg(s.width())
+            .arg(s.height())
+            .arg(options.scale)
+            .arg(qRound(pixels / 1e6))
+            .arg(kMaxPicturePixels / 1000000);
+    return {};
 }
 
 bool parseStepRange(const QString &text, int &first, int &last)

@@ -77,6 +77,10 @@ inline constexpr qint64 kMaxPicturePixels = qint64 {32} << 20;
 ExportResult exportDocuments(const std::vector<ExportDocument> &documents, const ExportOptions &options,
                              const ExportProgress &progress = {}, engine::Runtime *runtime = nullptr);
 
+/// Why these options cannot be exported with (a scale or slide size out of
+/// range, a slide or window larger than one picture may be); empty when fine.
+QString exportOptionsProblem(const ExportOptions &options);
+
 /// "3-7", "4", "2-": parses --steps; false on anything else.
 bool parseStepRange(const QString &text, int &first, int &last);
 /// "png,svg,html,md,gif": parses --formats; an unknown name is named in `error`.

@@ -133,7 +133,7 @@ QString oneLineRaw(const QString &text)
 /// One line of plain text (titles, devices): entities, no line breaks.
 QString oneLine(const QString &text)
 {
-    return entities(oneLineRaw(text));
+    return plainText(oneLineRaw(text)); // links broken here too: a title can hold [x](javascript:…)
 }
 
 /// `text` as a code span whose backtick fence is longer than any run inside.

@@ -26,7 +26,7 @@ class OutputFolder
 {
 public:
     OutputFolder();
-    ~OutputFolder(); ///< removes whatever was staged and not committed
+    virtual ~OutputFolder(); ///< removes whatever was staged and not committed
     OutputFolder(const OutputFolder &) = delete;
     OutputFolder &operator=(const OutputFolder &) = delete;
 
@@ -40,16 +40,24 @@ public:
     /// Its parts must be plain names: no "..", no absolute path, no hidden file.
     bool write(const QString &relativePath, const QByteArray &bytes, QString *error);
     /// Moves every staged file into place. Checks every target first, so a
-    /// refused one (a folder in the way, a sub-folder that is a link) moves nothing.
+    /// refused one (a folder in the way, a sub-folder that is a link) moves
+    /// nothing; a move that fails anyway (permissions, a full disk) is undone
+    /// with every one before it.
     bool commit(QString *error);
 
     QString path() const { return m_dir; }
     const QStringList &staged() const { return m_files; }
 
+protected:
+    /// rename(2), with errno set on failure (tests make it fail).
+    virtual bool renameFile(const QString &from, const QString &to);
+
 private:
     QString m_dir;
     std::unique_ptr<QTemporaryDir> m_staging;
     QStringList m_files;
+    bool m_created = false; ///< open() made the folder (removed again when nothing was committed)
+    bool m_committed = false;
 };
 
 } // namespace memscope::ui

@@ -334,6 +334,21 @@ private Q_SLOTS:
         QVERIFY(md.contains(QStringLiteral("`a[2:6] < b`")));
     }
 
+    void titlesBreakLinksInMarkdown()
+    {
+        // Headings and device lines are one-line texts, not narration: their
+        // links are broken the same way (a review found them live).
+        ExportDocument doc = makeDocument();
+        doc.title = QStringLiteral("T [a](javascript:alert(1)) ![i](file:///etc/passwd)");
+        doc.steps[0].title = QStringLiteral("S [b](javascript:alert(2))");
+        doc.devices = {QStringLiteral("cpu [c](data:text/html,x)")};
+        const QString md = markdown(doc);
+        QVERIFY2(!md.contains(QRegularExpression(QStringLiteral("\\]\\((javascript|file|data):"),
+                                                 QRegularExpression::CaseInsensitiveOption)),
+                 qPrintable(md));
+        QVERIFY(md.contains(QStringLiteral("[a]\\(javascript:alert(1))")));
+    }
+
     void unclosedFenceIsClosed()
     {
         ExportDocument doc = makeDocument();

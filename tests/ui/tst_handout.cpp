@@ -349,6 +349,18 @@ private Q_SLOTS:
         QVERIFY(md.contains(QStringLiteral("[a]\\(javascript:alert(1))")));
     }
 
+    void bidiOverridesAreShownAsReplacements()
+    {
+        ExportDocument doc = makeDocument();
+        doc.title = QStringLiteral("access \u202Euser\u2066 level");
+        doc.steps[0].code = QStringLiteral("ok = 1 # \u202E ;nimda\n");
+        for (const QString &out : {html(doc), markdown(doc)}) {
+            QVERIFY(!out.contains(QChar(0x202E)));
+            QVERIFY(!out.contains(QChar(0x2066)));
+            QVERIFY(out.contains(QChar(QChar::ReplacementCharacter)));
+        }
+    }
+
     void unclosedFenceIsClosed()
     {
         ExportDocument doc = makeDocument();

@@ -33,7 +33,9 @@ QString htmlEscaped(const QString &text)
         default:
             // Control characters other than tab and line ends are not allowed in
             // HTML: shown as the replacement character.
-            if (c.unicode() < 0x20 && c != u'\t' && c != u'\n' && c != u'\r')
+            // So are the bidirectional overrides (U+202A-202E, U+2066-2069),
+            // which can make code read other than it runs ("Trojan Source").
+            if ((c.unicode() < 0x20 && c != u'\t' && c != u'\n' && c != u'\r') || handout::isBidiControl(c))
                 escaped += QChar(QChar::ReplacementCharacter);
             else
                 escaped += c;

@@ -5,11 +5,20 @@
 
 namespace memscope::ui::handout {
 
+bool isBidiControl(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069);
+}
+
 QString normalizedLines(const QString &text)
 {
     QString lines = text;
     lines.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
     lines.replace(QLatin1Char('\r'), QLatin1Char('\n'));
+    for (QChar &c : lines)
+        if (isBidiControl(c))
+            c = QChar(QChar::ReplacementCharacter);
     return lines;
 }
 

@@ -43,5 +43,8 @@ QString narrationHtml(const QString &markdown);
 QString inlineHtml(const QString &markdown);
 /// "\r\n" and "\r" as "\n": the handouts end lines with "\n" only.
 QString normalizedLines(const QString &text);
+/// The characters that reorder text on screen (U+202A-202E, U+2066-2069): a
+/// handout shows U+FFFD for them, as for control characters.
+bool isBidiControl(QChar c);
 
 } // namespace memscope::ui::handout

@@ -3,6 +3,7 @@
 
 #include "app/checkcommand.h"
 #include "app/exportsource.h"
+#include "app/interrupts.h"
 #include "app/python/pythonbackend.h"
 #include "engine/runtime.h"
 #include "ui/export/outputfolder.h"
@@ -135,12 +136,15 @@ int exportCommand(Runtime &runtime, const ExportCommandOptions &options)
         sources.push_back(std::move(s));
     }
 
+    blockInterrupts(); // before the interpreter's thread starts: Ctrl+C is taken by one thread
     std::unique_ptr<python::PythonBackend> backend;
+    std::unique_ptr<InterruptOnSigint> sigint;
     ExportMachine machine;
     if (needsPython) {
         python::PythonBackendOptions backendOptions;
         backendOptions.executable = options.python.toStdString();
         backend = std::make_unique<python::PythonBackend>(runtime, backendOptions);
+
         if (const std::string error = backend->waitForStart(); !error.empty()) {
             say(QString::fromStdString(error));
             return 2;
@@ -148,7 +152,16 @@ int exportCommand(Runtime &runtime, const ExportCommandOptions &options)
         backend->setOutputHandler([](OutputStream, std::string_view) {}); // prints go into the handout
         machine = describeExportMachine(*backend, runtime);
     }
-    const RunProgress running = [](const QString &what) { say(QStringLiteral("running %1").arg(what)); };
+    sigint = std::make_unique<InterruptOnSigint>(backend.get());
+    // Ctrl+C: the running statement is interrupted, nothing more runs or is
+    // written, and the staging folder goes (the export ends normally).
+    const auto interrupted = [&sigint] { return sigint && sigint->interrupted(); };
+    const RunProgress running = [&interrupted](const QString &what) {
+        if (interrupted())
+            return false;
+        say(QStringLiteral("running %1").arg(what));
+        return true;
+    };
     std::vector<ui::ExportDocument> documents;
     for (const Source &s : sources) {
         if (const auto *lesson = std::get_if<Lesson>(&s.what)) {
@@ -159,6 +172,8 @@ int exportCommand(Runtime &runtime, const ExportCommandOptions &options)
                         .arg(failed));
         } else if (const auto *code = std::get_if<QByteArray>(&s.what)) {
             documents.push_back(scriptDocument(*backend, s.name, *code, machine, running));
+            if (interrupted())
+                break;
             if (documents.back().steps.empty()) {
                 const QString why = documents.back().summary;
                 say(QStringLiteral("%1 ran no statement%2")
@@ -168,14 +183,26 @@ int exportCommand(Runtime &runtime, const ExportCommandOptions &options)
         } else {
             documents.push_back(recordingDocument(std::get<Recording>(s.what), s.name));
         }
+        if (interrupted())
+            break;
     }
+    const auto stopped = [] {
+        say(QStringLiteral("interrupted; nothing was written"));
+        return 130; // as a shell reports a program ended by Ctrl+C
+    };
+    if (interrupted())
+        return stopped();
     const ui::ExportResult result = ui::exportDocuments(
         documents, out,
-        [](int done, int total, const QString &what) {
-            say(QStringLiteral("[%1/%2] %3").arg(done).arg(total).arg(what));
-            return true;
+        [&interrupted, shown = -1](int done, int total, const QString &what) mutable {
+            if (done != shown) // asked again on each page of a step: said once
+                say(QStringLiteral("[%1/%2] %3").arg(done).arg(total).arg(what));
+            shown = done;
+            return !interrupted();
         },
         &runtime);
+    if (interrupted())
+        return stopped();
     if (!result.ok) {
         say(result.error);
         return 1;

@@ -58,8 +58,8 @@ ui::ExportDocument lessonDocument(StepRunner &runner, const Lesson &given, const
     for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
         const LessonStep &step = lesson.steps[i];
         ui::ExportStep out = ui::lessonExportStep(step, int(i) + 1);
-        if (progress)
-            progress(QStringLiteral("%1: step %2/%3").arg(doc.id).arg(i + 1).arg(lesson.steps.size()));
+        if (progress && !progress(QStringLiteral("%1: step %2/%3").arg(doc.id).arg(i + 1).arg(lesson.steps.size())))
+            break;
         const std::string missing = lessonMissing.empty() ? machine.environment.missing(step.requires_) : lessonMissing;
         if (!missing.empty()) {
             out.skipped = QStringLiteral("needs %1, not available here").arg(q(missing));
@@ -108,6 +108,7 @@ ui::ExportDocument scriptDocument(StepRunner &runner, const QString &path, const
             doc.timeline.push_back(std::make_shared<const Step>(step));
             if (progress)
                 progress(QStringLiteral("%1: statement %2").arg(doc.id).arg(doc.timeline.size()));
+            // Ctrl+C interrupts the running statement itself (InterruptOnSigint).
         },
         [&](const RunEnd &end) { finished.set_value(end); });
     const RunEnd end = finished.get_future().get();

@@ -22,8 +22,9 @@ class StepRunner;
 
 namespace memscope::app {
 
-/// "lesson 3/9: step 2/5" lines for stderr while sources run.
-using RunProgress = std::function<void(const QString &what)>;
+/// "lesson 3/9: step 2/5" lines for stderr while sources run; false stops
+/// the run (Ctrl+C) before its next step.
+using RunProgress = std::function<bool(const QString &what)>;
 
 /// Python's and each framework's version, and the devices, without any home path.
 struct ExportMachine

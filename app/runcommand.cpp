@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/runcommand.h"
 
+#include "app/interrupts.h"
 #include "app/python/pythonbackend.h"
 #include "app/snapshotjson.h"
 #include "engine/runtime.h"
@@ -13,11 +14,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-#include <csignal>
 #include <cstdio>
 #include <future>
-#include <pthread.h>
-#include <thread>
 
 using namespace memscope::engine;
 
@@ -80,56 +78,6 @@ std::pair<QByteArray, QString> readScript(const QString &path)
     return {bytes, {}};
 }
 
-// Ctrl+C while a script runs interrupts the running statement, as under
-// `python`: SIGINT is blocked in every thread (blockInterrupts() runs before
-// any thread starts; threads inherit the mask) and taken by one that asks the
-// runner to interrupt; a second Ctrl+C ends the process at once.
-sigset_t interruptSignals()
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGUSR2); // only to wake the waiting thread when the run is over
-    return set;
-}
-
-void blockInterrupts()
-{
-    const sigset_t set = interruptSignals();
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-class InterruptOnSigint
-{
-public:
-    explicit InterruptOnSigint(StepRunner &runner)
-        : m_set(interruptSignals())
-    {
-        m_thread = std::thread([this, &runner] {
-            int interrupts = 0;
-            for (;;) {
-                int sig = 0;
-                if (sigwait(&m_set, &sig) != 0 || sig == SIGUSR2)
-                    return;
-                if (++interrupts > 1)
-                    std::_Exit(130);
-                runner.interrupt();
-            }
-        });
-    }
-    ~InterruptOnSigint()
-    {
-        pthread_kill(m_thread.native_handle(), SIGUSR2);
-        m_thread.join();
-    }
-    InterruptOnSigint(const InterruptOnSigint &) = delete;
-    InterruptOnSigint &operator=(const InterruptOnSigint &) = delete;
-
-private:
-    sigset_t m_set;
-    std::thread m_thread;
-};
-
 } // namespace
 
 int runScriptCommand(Runtime &runtime, const RunOptions &options)
@@ -145,7 +93,7 @@ int runScriptCommand(Runtime &runtime, const RunOptions &options)
     python::PythonBackendOptions backendOptions;
     backendOptions.executable = options.python.toStdString();
     python::PythonBackend backend(runtime, backendOptions);
-    InterruptOnSigint sigint(backend);
+    InterruptOnSigint sigint(&backend);
     if (const std::string error = backend.waitForStart(); !error.empty()) {
         print(stderr, QStringLiteral("memscope run: %1\n").arg(QString::fromStdString(error)));
         return 2;

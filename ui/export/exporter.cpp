@@ -133,6 +133,10 @@ private:
             const PagedPicture &pages = pictureOf(doc, step, window.get(), own);
             images.emplace_back();
             for (int page = 0; page < pages.pageCount(); ++page) {
+                // Asked again on every page: a cancel need not wait for a long step's last page.
+                if (page > 0 && m_progress &&
+                    !m_progress(m_done, m_total, QStringLiteral("%1: step %2").arg(doc.title).arg(step.number)))
+                    return fail(QStringLiteral("cancelled; nothing was written"));
                 const QString title = QStringLiteral("%1 — step %2").arg(doc.title).arg(step.number);
                 const bool needPng = f.png || f.html || f.md || (gif && page == 0);
                 if (needPng) {

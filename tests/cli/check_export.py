@@ -16,6 +16,7 @@ import html.parser
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -256,9 +257,29 @@ def check_folder_rules():
     print("ok: occupied folder refused, link replaced not followed, failed export leaves nothing")
 
 
+def check_interrupt():
+    """Ctrl+C while a script runs forever: exit 130, nothing written."""
+    script = os.path.join(WORK, "forever.py")
+    with open(script, "w") as f:
+        f.write("import numpy as np\na = np.zeros(3)\nwhile True:\n    pass\n")
+    out = os.path.join(WORK, "interrupted")
+    run = subprocess.Popen([MEMSCOPE, "export", script, "--out", out], stderr=subprocess.PIPE, text=True)
+    for line in run.stderr:  # waits on the export's own words, not on a clock
+        if "statement 2" in line:
+            break
+    run.send_signal(signal.SIGINT)
+    rest = run.stderr.read()
+    if run.wait(timeout=300) != 130 or "nothing was written" not in rest:
+        fail(f"Ctrl+C: exit {run.returncode}, wanted 130 and 'nothing was written'\n{rest}")
+    if os.path.exists(out):
+        fail("an interrupted export left its folder behind")
+    print("ok: Ctrl+C interrupts the running statement, exit 130, nothing written")
+
+
 if __name__ == "__main__":
     check_lessons()
     check_slides()
     check_hostile()
     check_folder_rules()
+    check_interrupt()
     shutil.rmtree(WORK)  # kept when a check failed, to look at

@@ -67,12 +67,15 @@ Cluster Layouter::cluster(const Drawn &d, const std::vector<const FactRelation *
                  viewers.size() > 1 ? tr(" · shared by %1").arg(viewers.join(QStringLiteral(", "))) : QString()),
         TextRole::Header, {x, y}, maxBlockW);
     y += m_measure.height(TextRole::Header) + 2 * m_style.scale;
-    // What made this buffer, above its cells: the arrow's label, never on a line.
+    // What made this buffer, above its cells: the arrow's label, never on a
+    // line. What was moved comes first and the statement last, so a label cut
+    // to the cells' width keeps "transfer · 24 B · H2D" (an exported picture
+    // has no hover to show the rest; its code is beside it).
     for (const FactRelation *rel : incoming) {
         const int fromBuffer = m_s->bufferOf[static_cast<std::size_t>(rel->from)];
-        const QString text = tr("← from buf %1: %2 · %3")
+        const QString text = tr("← from buf %1 · %2: %3")
                                  .arg(m_s->buffers[static_cast<std::size_t>(fromBuffer)].number)
-                                 .arg(firstLine(rel->statement), convertSummary(*m_s, *rel));
+                                 .arg(convertSummary(*m_s, *rel), firstLine(rel->statement));
         b.notes.push_back(m_measure.text(text, TextRole::Note, {x, y}, maxBlockW, true));
         y += m_measure.height(TextRole::Note);
     }

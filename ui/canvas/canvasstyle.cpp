@@ -61,19 +61,25 @@ bool CanvasStyle::isMono(TextRole role) const
     }
 }
 
-QFont CanvasStyle::font(TextRole role) const
+QFont canvasFont(qreal px, bool mono, bool bold)
 {
     // Fonts named, not left to the platform: the same step lays out the same
-    // everywhere this runs (the bundled DejaVu families, see ENVIRONMENT.md).
-    QFont f(isMono(role) ? QStringLiteral("DejaVu Sans Mono") : QStringLiteral("DejaVu Sans"));
-    if (isMono(role))
+    // everywhere this runs (the DejaVu families compiled into the program).
+    QFont f(mono ? QStringLiteral("DejaVu Sans Mono") : QStringLiteral("DejaVu Sans"));
+    if (mono)
         f.setStyleHint(QFont::Monospace);
     // Whole pixels, rounded up: fractional sizes measure differently from how
     // they render, and rounding down could go under the minimum.
-    f.setPixelSize(static_cast<int>(std::ceil(textPx(role) - 1e-6)));
-    f.setBold(role == TextRole::Title || role == TextRole::Name || role == TextRole::LaneTitle ||
-              role == TextRole::Badge);
+    f.setPixelSize(static_cast<int>(std::ceil(px - 1e-6)));
+    f.setBold(bold);
     return f;
+}
+
+QFont CanvasStyle::font(TextRole role) const
+{
+    return canvasFont(textPx(role), isMono(role),
+                      role == TextRole::Title || role == TextRole::Name || role == TextRole::LaneTitle ||
+                          role == TextRole::Badge);
 }
 
 } // namespace memscope::ui

@@ -27,6 +27,10 @@ enum class TextRole {
     Legend,
 };
 
+/// DejaVu Sans or Sans Mono at a whole pixel size (`px` rounded up): the
+/// canvas's fonts, and the texts exports draw around it.
+QFont canvasFont(qreal px, bool mono, bool bold = false);
+
 /// How the canvas is laid out: one text scale, the smallest text allowed and
 /// the width to reflow into. Every size on the canvas derives from these, so
 /// presentation mode is one number.

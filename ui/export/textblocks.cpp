@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/export/textblocks.h"
 
+#include "ui/canvas/canvasstyle.h"
 #include "ui/theme.h"
 
 #include <QAbstractTextDocumentLayout>
@@ -15,18 +16,6 @@
 namespace memscope::ui {
 
 namespace {
-
-// The canvas's families (bundled DejaVu): the same text measures the same in
-// every picture of an export.
-QFont fontOf(qreal px, bool mono, bool bold = false)
-{
-    QFont f(mono ? QStringLiteral("DejaVu Sans Mono") : QStringLiteral("DejaVu Sans"));
-    if (mono)
-        f.setStyleHint(QFont::Monospace);
-    f.setPixelSize(int(std::ceil(px - 1e-6)));
-    f.setBold(bold);
-    return f;
-}
 
 std::unique_ptr<QTextDocument> newDocument(const QFont &font, qreal width)
 {
@@ -135,7 +124,7 @@ void TextBlock::clip(qreal maxHeight)
 TextBlock TextBlock::title(const QString &text, qreal px, qreal width, const QColor &color)
 {
     TextBlock b;
-    const QFont font = fontOf(px, false, true);
+    const QFont font = canvasFont(px, false, true);
     b.m_doc = newDocument(font, width);
     QTextCursor(b.m_doc.get()).insertText(text, coloured(font, color));
     return b;
@@ -144,7 +133,7 @@ TextBlock TextBlock::title(const QString &text, qreal px, qreal width, const QCo
 TextBlock TextBlock::code(const QString &code, qreal px, qreal width, const ThemeColors &colors)
 {
     TextBlock b;
-    const QFont font = fontOf(px, true);
+    const QFont font = canvasFont(px, true);
     b.m_pad = std::round(px * 0.5);
     b.m_doc = newDocument(font, width - 2 * b.m_pad);
     QString text = code;
@@ -158,7 +147,7 @@ TextBlock TextBlock::code(const QString &code, qreal px, qreal width, const Them
 TextBlock TextBlock::narration(const QString &markdown, qreal px, qreal width, const QColor &color)
 {
     TextBlock b;
-    const QFont font = fontOf(px, false);
+    const QFont font = canvasFont(px, false);
     b.m_doc = newDocument(font, width);
     b.m_ellipsisColor = color;
     // MarkdownNoHTML: a lesson's raw HTML is shown as the text it is.
@@ -182,8 +171,8 @@ TextBlock TextBlock::verdicts(const ExportStep &step, qreal px, qreal width, con
 {
     const VerdictColors vc = verdictColors(colors);
     TextBlock b;
-    const QFont font = fontOf(px, false);
-    const QFont bold = fontOf(px, false, true);
+    const QFont font = canvasFont(px, false);
+    const QFont bold = canvasFont(px, false, true);
     b.m_doc = newDocument(font, width);
     QTextCursor c(b.m_doc.get());
     bool first = true;

@@ -24,6 +24,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPixmap>
+#include <QSize>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -60,6 +61,17 @@ bool isCommand(int argc, char **argv, const char *name)
 {
     const char *command = commandOf(argc, argv);
     return command && std::strcmp(command, name) == 0;
+}
+
+/// "1280x720" as a size; nothing when it is not two numbers around an x.
+std::optional<QSize> parseSize(const QString &text)
+{
+    const QStringList wh = text.split(QLatin1Char('x'));
+    bool okW = false, okH = false;
+    const QSize s(wh.value(0).toInt(&okW), wh.value(1).toInt(&okH));
+    if (wh.size() != 2 || !okW || !okH)
+        return std::nullopt;
+    return s;
 }
 
 // Commands that print and exit must work without a display.
@@ -258,20 +270,17 @@ int main(int argc, char **argv)
             if (parser.isSet(steps) && !memscope::ui::parseStepRange(parser.value(steps), o.firstStep, o.lastStep))
                 return usage(
                     QStringLiteral("--steps wants a range such as 3-7, 4 or 2-, not '%1'").arg(parser.value(steps)));
-            if (parser.isSet(scale)) {
-                bool ok = false;
-                o.scale = parser.value(scale).toDouble(&ok);
-                if (!ok || !(o.scale >= 1 && o.scale <= 4))
-                    return usage(
-                        QStringLiteral("--scale wants a number from 1 to 4, not '%1'").arg(parser.value(scale)));
-            }
+            // Only the syntax here: the ranges are exportOptionsProblem()'s, checked
+            // before anything runs (the window's dialog goes through it too).
+            bool ok = true;
+            if (parser.isSet(scale) && (o.scale = parser.value(scale).toDouble(&ok), !ok))
+                return usage(QStringLiteral("--scale wants a number from 1 to 4, not '%1'").arg(parser.value(scale)));
             if (parser.isSet(size)) {
-                const QStringList wh = parser.value(size).split(QLatin1Char('x'));
-                o.slideSize = QSize(wh.value(0).toInt(), wh.value(1).toInt());
-                if (wh.size() != 2 || o.slideSize.width() < 320 || o.slideSize.height() < 240 ||
-                    o.slideSize.width() > 7680 || o.slideSize.height() > 4320)
-                    return usage(QStringLiteral("--size wants <width>x<height> from 320x240 to 7680x4320, not '%1'")
+                const std::optional<QSize> s = parseSize(parser.value(size));
+                if (!s)
+                    return usage(QStringLiteral("--size wants <width>x<height> such as 1920x1080, not '%1'")
                                      .arg(parser.value(size)));
+                o.slideSize = *s;
             }
             if (parser.isSet(theme)) {
                 const QString t = parser.value(theme);
@@ -398,10 +407,10 @@ int main(int argc, char **argv)
             window.setTextScale(percent / 100.0);
         }
         if (parser.isSet(size)) {
-            const QStringList wh = parser.value(size).split(QLatin1Char('x'));
-            const int w = wh.value(0).toInt();
-            const int h = wh.value(1).toInt();
-            if (wh.size() != 2 || w < 320 || h < 240 || w > 8192 || h > 8192) {
+            const QSize s = parseSize(parser.value(size)).value_or(QSize());
+            const int w = s.width();
+            const int h = s.height();
+            if (w < 320 || h < 240 || w > 8192 || h > 8192) {
                 std::fprintf(stderr, "memscope: --size wants <width>x<height> such as 1280x720, not '%s'\n",
                              qPrintable(parser.value(size)));
                 return 2;

@@ -215,6 +215,16 @@ private:
     /// Every frame of an animation has one size: the largest first page.
     QSize gifFrameSize(const ExportDocument &doc, WindowPicture *window) const
     {
+        // Slides and windows have one size: known without laying out (or
+        // moving the window through) every step a second time.
+        const QSize fixed = (QSizeF(m_options.slideSize) * m_options.scale).toSize();
+        if (m_options.view == ExportView::Slide)
+            return fixed;
+        if (window)
+            return std::any_of(doc.steps.begin(), doc.steps.end(),
+                               [](const ExportStep &s) { return s.timelineIndex >= 0; })
+                ? fixed
+                : QSize();
         QSizeF largest;
         for (const ExportStep &step : doc.steps) {
             std::unique_ptr<StepPicture> own;
